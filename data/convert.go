@@ -1,0 +1,274 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/google/uuid"
+)
+
+// NewID returns a new time-ordered UUIDv7 string.
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// fieldsOf returns obj's versioned fields as JSON values by name.
+func fieldsOf(obj Object) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", obj.Kind(), err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("split %s fields: %w", obj.Kind(), err)
+	}
+	return m, nil
+}
+
+// listEntries splits a JSON array of objects into entries by their "id"
+// (or "key") field, giving new ids to entries without one.
+func listEntries(raw json.RawMessage) (map[string]json.RawMessage, error) {
+	var items []map[string]json.RawMessage
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[string]json.RawMessage, len(items))
+	for _, it := range items {
+		var id string
+		if v, ok := it["id"]; ok {
+			_ = json.Unmarshal(v, &id)
+		}
+		if id == "" {
+			id = NewID()
+			idJSON, _ := json.Marshal(id)
+			it["id"] = idJSON
+		}
+		b, err := json.Marshal(it)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = b
+	}
+	return out, nil
+}
+
+// stamp applies obj's current values to the record prev (nil for a new
+// record), stamping each changed field with clock. base reports, for review
+// fields, nothing: the base of a review write is always the current value's
+// stamp. It returns the new record and the names of the changed fields.
+func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []string, error) {
+	fields, err := fieldsOf(obj)
+	if err != nil {
+		return Record{}, nil, err
+	}
+	m := obj.meta()
+	var rec Record
+	if prev != nil {
+		rec = Merge(*prev, *prev) // deep-enough copy of the maps
+	} else {
+		if m.ID == "" {
+			m.ID = NewID()
+		}
+		rec = Record{ID: m.ID, Kind: obj.Kind(), Commune: commune, Created: clock.Now()}
+	}
+	if rec.Fields == nil {
+		rec.Fields = map[string]Field{}
+	}
+	var changed []string
+	names := make([]string, 0, len(fields))
+	for n := range fields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	kind := obj.Kind()
+	for _, n := range names {
+		v := fields[n]
+		switch {
+		case IsListField(kind, n):
+			entries, err := listEntries(v)
+			if err != nil {
+				return Record{}, nil, fmt.Errorf("split list %s of %s: %w", n, kind, err)
+			}
+			if rec.Lists == nil {
+				rec.Lists = map[string]map[string]Entry{}
+			}
+			cur := rec.Lists[n]
+			if cur == nil {
+				cur = map[string]Entry{}
+				rec.Lists[n] = cur
+			}
+			touched := false
+			for id, ev := range entries {
+				if old, ok := cur[id]; ok && !old.D && bytes.Equal(old.V, ev) {
+					continue
+				}
+				cur[id] = Entry{V: ev, S: clock.Now()}
+				touched = true
+			}
+			for id, old := range cur {
+				if _, keep := entries[id]; !keep && !old.D {
+					cur[id] = Entry{S: clock.Now(), D: true}
+					touched = true
+				}
+			}
+			if touched {
+				changed = append(changed, n)
+			}
+		case IsReviewField(kind, n):
+			if rec.Reviews == nil {
+				rec.Reviews = map[string][]Write{}
+			}
+			cur, ok := rec.reviewValue(n)
+			if ok && bytes.Equal(cur.V, v) && len(rec.conflictsOf(n)) == 0 {
+				continue
+			}
+			if !ok && isEmptyJSON(v) {
+				continue
+			}
+			rec.Reviews[n] = append(rec.Reviews[n], Write{V: v, S: clock.Now(), B: cur.S})
+			changed = append(changed, n)
+		default:
+			if old, ok := rec.Fields[n]; ok && bytes.Equal(old.V, v) {
+				continue
+			}
+			if _, ok := rec.Fields[n]; !ok && isEmptyJSON(v) && prev != nil {
+				continue
+			}
+			rec.Fields[n] = Field{V: v, S: clock.Now()}
+			changed = append(changed, n)
+		}
+	}
+	// Fields absent from the new JSON (omitempty) were cleared.
+	for n, old := range rec.Fields {
+		if _, ok := fields[n]; ok || n == deletedField || isEmptyJSON(old.V) {
+			continue
+		}
+		rec.Fields[n] = Field{V: json.RawMessage("null"), S: clock.Now()}
+		changed = append(changed, n)
+	}
+	for n, cur := range rec.Lists {
+		if _, ok := fields[n]; ok {
+			continue
+		}
+		touched := false
+		for id, e := range cur {
+			if !e.D {
+				cur[id] = Entry{S: clock.Now(), D: true}
+				touched = true
+			}
+		}
+		if touched {
+			changed = append(changed, n)
+		}
+	}
+	for n := range rec.Reviews {
+		if _, ok := fields[n]; ok {
+			continue
+		}
+		if cur, ok := rec.reviewValue(n); ok && !isEmptyJSON(cur.V) {
+			rec.Reviews[n] = append(rec.Reviews[n], Write{V: json.RawMessage("null"), S: clock.Now(), B: cur.S})
+			changed = append(changed, n)
+		}
+	}
+	if wasDeleted := prev != nil && prev.Deleted(); m.Deleted != wasDeleted {
+		rec.Fields[deletedField] = Field{V: boolJSON(m.Deleted), S: clock.Now()}
+		changed = append(changed, deletedField)
+	}
+	sort.Strings(changed)
+	return rec, changed, nil
+}
+
+func (r *Record) conflictsOf(field string) []Conflict {
+	var out []Conflict
+	for _, c := range r.Conflicts() {
+		if c.Field == field {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func boolJSON(b bool) json.RawMessage {
+	if b {
+		return json.RawMessage("true")
+	}
+	return json.RawMessage("false")
+}
+
+func isEmptyJSON(v json.RawMessage) bool {
+	switch string(v) {
+	case "", "null", `""`, "0", "false", "[]", "{}":
+		return true
+	}
+	return false
+}
+
+// Decode fills obj (which must be of rec's kind) from the record's
+// current values and bookkeeping.
+func Decode(rec *Record, obj Object) error {
+	if obj.Kind() != rec.Kind {
+		return fmt.Errorf("decode record %s: kind %s into %s", rec.ID, rec.Kind, obj.Kind())
+	}
+	m := make(map[string]json.RawMessage, len(rec.Fields)+len(rec.Lists)+len(rec.Reviews))
+	for n, f := range rec.Fields {
+		if n != deletedField {
+			m[n] = f.V
+		}
+	}
+	for n, entries := range rec.Lists {
+		ids := make([]string, 0, len(entries))
+		for id, e := range entries {
+			if !e.D {
+				ids = append(ids, id)
+			}
+		}
+		sort.Strings(ids)
+		var buf bytes.Buffer
+		buf.WriteByte('[')
+		for i, id := range ids {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.Write(entries[id].V)
+		}
+		buf.WriteByte(']')
+		m[n] = buf.Bytes()
+	}
+	for n := range rec.Reviews {
+		if w, ok := rec.reviewValue(n); ok {
+			m[n] = w.V
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("decode record %s: %w", rec.ID, err)
+	}
+	if err := json.Unmarshal(b, obj); err != nil {
+		return fmt.Errorf("decode record %s: %w", rec.ID, err)
+	}
+	meta := obj.meta()
+	meta.ID = rec.ID
+	meta.Commune = rec.Commune
+	meta.Created = rec.Created.Time()
+	meta.Author = rec.Created.Device
+	meta.Updated = rec.Updated().Time()
+	meta.Deleted = rec.Deleted()
+	meta.Conflicts = rec.Conflicts()
+	return nil
+}
+
+// DecodeRecord returns a new object decoded from rec.
+func DecodeRecord(rec *Record) (Object, error) {
+	obj := NewObject(rec.Kind)
+	if obj == nil {
+		return nil, fmt.Errorf("decode record %s: unknown kind %q", rec.ID, rec.Kind)
+	}
+	if err := Decode(rec, obj); err != nil {
+		return nil, err
+	}
+	return obj, nil
+}

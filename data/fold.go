@@ -1,0 +1,106 @@
+package data
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// NFC returns s in Unicode normalisation form C, the form every stored
+// string uses, so that text typed as NFD (macOS, some IMEs) compares equal.
+func NFC(s string) string { return norm.NFC.String(s) }
+
+var foldPool = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+// Fold returns s lower-cased and stripped of Vietnamese diacritics
+// ("Đăk Long" → "dak long"), for diacritic- and case-insensitive search.
+// NFC and NFD input give the same result.
+func Fold(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	t := foldPool.Get().(transform.Transformer)
+	t.Reset()
+	out, _, err := transform.String(t, s)
+	foldPool.Put(t)
+	if err != nil {
+		out = s
+	}
+	out = strings.Map(func(r rune) rune {
+		switch r {
+		case 'đ', 'Đ':
+			return 'd'
+		}
+		return unicode.ToLower(r)
+	}, out)
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// MatchFolded reports whether every space-separated word of the folded
+// query starts a word of the folded text ("van a" finds "Văn A" but not
+// "Văn Bảy").
+func MatchFolded(foldedText, foldedQuery string) bool {
+	for _, w := range strings.Fields(foldedQuery) {
+		if !hasWordPrefix(foldedText, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasWordPrefix(text, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i == 0 || !isWordByte(text[i-1]) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b >= 0x80 || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
+}
+
+var viCollator = struct {
+	sync.Mutex
+	c *collate.Collator
+}{c: collate.New(language.Vietnamese, collate.IgnoreCase)}
+
+// SortKey returns the Vietnamese collation key of s: comparing keys with
+// bytes.Compare orders Đ after D and tones in dictionary order.
+func SortKey(s string) []byte {
+	viCollator.Lock()
+	defer viCollator.Unlock()
+	var buf collate.Buffer
+	k := viCollator.c.KeyFromString(&buf, NFC(s))
+	return append([]byte(nil), k...)
+}
+
+// CompareVietnamese compares a and b in Vietnamese dictionary order.
+func CompareVietnamese(a, b string) int {
+	viCollator.Lock()
+	defer viCollator.Unlock()
+	return viCollator.c.CompareString(NFC(a), NFC(b))
+}

@@ -1,0 +1,210 @@
+package data
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Validation message ids; their texts live in the i18n package.
+const (
+	MsgRequired       = "validation.required"
+	MsgDateOrder      = "validation.date_order"
+	MsgTooMany        = "validation.too_many"
+	MsgUnknownVillage = "validation.unknown_village"
+	MsgInvalid        = "validation.invalid"
+	MsgNegative       = "validation.negative"
+)
+
+// FieldError is one invalid field. Field and Other are i18n message ids of
+// field labels (such as "field.concern.summary"); Msg is the id of the
+// message, which takes the translated labels as {{.Field}} and {{.Other}}.
+type FieldError struct {
+	Field string
+	Msg   string
+	Other string
+}
+
+// Error returns a developer-readable form; the UI translates Msg instead.
+func (e FieldError) Error() string {
+	s := e.Field + ": " + e.Msg
+	if e.Other != "" {
+		s += " (" + e.Other + ")"
+	}
+	return s
+}
+
+// ValidationError lists every invalid field of an object.
+type ValidationError struct {
+	Kind   Kind
+	Fields []FieldError
+}
+
+// Error joins the field errors.
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Error()
+	}
+	return "invalid " + string(e.Kind) + ": " + strings.Join(parts, "; ")
+}
+
+// For returns the error for the field with label id field, if any.
+func (e *ValidationError) For(field string) (FieldError, bool) {
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return f, true
+		}
+	}
+	return FieldError{}, false
+}
+
+// AsValidation returns err as a *ValidationError when it is one.
+func AsValidation(err error) (*ValidationError, bool) {
+	var v *ValidationError
+	ok := errors.As(err, &v)
+	return v, ok
+}
+
+// MessageIDs lists every message id the data package may return, so the
+// i18n tests can check that each has a translation.
+func MessageIDs() []string {
+	ids := []string{MsgRequired, MsgDateOrder, MsgTooMany, MsgUnknownVillage, MsgInvalid, MsgNegative}
+	return append(ids, fieldLabels...)
+}
+
+var fieldLabels = []string{
+	"field.village.name", "field.village.kind", "field.village.households",
+	"field.household.head", "field.household.village", "field.household.members",
+	"field.person.name", "field.person.village", "field.person.role",
+	"field.concern.kind", "field.concern.summary", "field.concern.received", "field.concern.accepted",
+	"field.concern.village", "field.concern.people", "field.concern.status", "field.concern.complexity",
+	"field.meeting.kind", "field.meeting.date", "field.meeting.village",
+	"field.meeting.households_total", "field.meeting.households_present", "field.meeting.head_count",
+	"field.visit.from", "field.visit.to", "field.visit.village", "field.visit.cadres",
+	"field.model.name", "field.model.field", "field.model.kind", "field.model.status", "field.model.village",
+}
+
+type checker struct{ errs []FieldError }
+
+func (c *checker) add(field, msg, other string) {
+	c.errs = append(c.errs, FieldError{Field: field, Msg: msg, Other: other})
+}
+
+func (c *checker) required(field, value string) {
+	if strings.TrimSpace(value) == "" {
+		c.add(field, MsgRequired, "")
+	}
+}
+
+func (c *checker) nonNegative(field string, n int) {
+	if n < 0 {
+		c.add(field, MsgNegative, "")
+	}
+}
+
+func (c *checker) date(field string, d Date, required bool) {
+	switch {
+	case d == "" && required:
+		c.add(field, MsgRequired, "")
+	case d != "" && !d.Valid():
+		c.add(field, MsgInvalid, "")
+	}
+}
+
+func (c *checker) oneOf(field, value string, allowed []string) {
+	if value == "" {
+		c.add(field, MsgRequired, "")
+		return
+	}
+	for _, a := range allowed {
+		if a == value {
+			return
+		}
+	}
+	c.add(field, MsgInvalid, "")
+}
+
+func (c *checker) village(field, id string, known func(string) bool) {
+	if id == "" {
+		c.add(field, MsgRequired, "")
+	} else if known != nil && !known(id) {
+		c.add(field, MsgUnknownVillage, "")
+	}
+}
+
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// Validate checks obj. knownVillage reports whether a village id exists
+// in the commune; nil skips that check. It returns a *ValidationError
+// naming every invalid field, or nil.
+func Validate(obj Object, knownVillage func(id string) bool) error {
+	var c checker
+	switch o := obj.(type) {
+	case *Village:
+		c.required("field.village.name", o.Name)
+		c.oneOf("field.village.kind", string(o.VillageKind), strs(VillageKinds))
+		c.nonNegative("field.village.households", o.Households)
+	case *Household:
+		c.required("field.household.head", o.Head)
+		c.village("field.household.village", o.Village, knownVillage)
+		c.nonNegative("field.household.members", o.Members)
+	case *Person:
+		c.required("field.person.name", o.Name)
+		c.village("field.person.village", o.Village, knownVillage)
+		c.oneOf("field.person.role", string(o.Role), strs(PersonRoles))
+	case *Concern:
+		c.oneOf("field.concern.kind", string(o.ConcernKind), strs(ConcernKinds))
+		c.required("field.concern.summary", o.Summary)
+		c.date("field.concern.received", o.Received, true)
+		c.date("field.concern.accepted", o.Accepted, false)
+		if o.Received.Valid() && o.Accepted.Valid() && o.Accepted < o.Received {
+			c.add("field.concern.accepted", MsgDateOrder, "field.concern.received")
+		}
+		c.village("field.concern.village", o.Village, knownVillage)
+		c.nonNegative("field.concern.people", o.People)
+		c.oneOf("field.concern.status", string(o.Status), strs(Statuses))
+		c.oneOf("field.concern.complexity", string(o.Complexity), strs(Complexities))
+	case *Meeting:
+		c.oneOf("field.meeting.kind", string(o.MeetingKind), strs(MeetingKinds))
+		c.date("field.meeting.date", o.Date, true)
+		c.village("field.meeting.village", o.Village, knownVillage)
+		c.nonNegative("field.meeting.head_count", o.HeadCount)
+		c.nonNegative("field.meeting.households_total", o.HouseholdsTotal)
+		c.nonNegative("field.meeting.households_present", o.HouseholdsPresent)
+		if o.HouseholdsPresent > o.HouseholdsTotal && o.HouseholdsTotal >= 0 && o.MeetingKind == MeetingAssembly {
+			c.add("field.meeting.households_present", MsgTooMany, "field.meeting.households_total")
+		}
+	case *FieldVisit:
+		c.date("field.visit.from", o.From, true)
+		c.date("field.visit.to", o.To, true)
+		if o.From.Valid() && o.To.Valid() && o.To < o.From {
+			c.add("field.visit.to", MsgDateOrder, "field.visit.from")
+		}
+		c.village("field.visit.village", o.Village, knownVillage)
+		if len(o.Cadres) == 0 || strings.TrimSpace(strings.Join(o.Cadres, "")) == "" {
+			c.add("field.visit.cadres", MsgRequired, "")
+		}
+	case *Model:
+		c.required("field.model.name", o.Name)
+		c.oneOf("field.model.field", o.Field, ModelFields)
+		c.oneOf("field.model.kind", o.ModelKind, []string{ModelCollective, ModelIndividual})
+		c.oneOf("field.model.status", string(o.Status), strs(ModelStatuses))
+		if o.Village != "" && knownVillage != nil && !knownVillage(o.Village) {
+			c.add("field.model.village", MsgUnknownVillage, "")
+		}
+	}
+	if len(c.errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Kind: obj.Kind(), Fields: c.errs}
+}
+
+// itoa is strconv.Itoa, short for building keys and labels.
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,493 @@
+package data
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// RedactedIdentity is what every list, export and log shows in place of
+// a denouncer's identity.
+const RedactedIdentity = "[Danh tính người tố cáo được bảo mật]"
+
+// prepare applies the rules every save follows: a tố cáo's identity moves
+// to the confidential field, a concern's legal deadline follows its kind,
+// complexity, the village's remote flag and its acceptance date.
+func (s *Store) prepare(obj Object) {
+	c, ok := obj.(*Concern)
+	if !ok {
+		return
+	}
+	if c.Status == "" {
+		c.Status = StatusNew
+	}
+	if c.Complexity == "" {
+		c.Complexity = ComplexityNormal
+	}
+	if c.RaiserKind == "" {
+		c.RaiserKind = RaiserAnonymous
+	}
+	if c.ConcernKind == ConcernDenunciation && c.RaiserKind != RaiserAnonymous {
+		if c.Denouncer == "" {
+			c.Denouncer = c.RaiserText
+			if c.Denouncer == "" && c.RaiserID != "" {
+				if r, ok := s.idx.get(c.RaiserID); ok {
+					c.Denouncer = r.Title
+				}
+			}
+		}
+		c.RaiserKind, c.RaiserID, c.RaiserText = RaiserConfidential, "", ""
+	}
+	if c.Accepted.Valid() {
+		remote := false
+		if v, ok := s.idx.get(c.Village); ok && v.Kind == KindVillage {
+			remote = s.villageRemote(c.Village)
+		}
+		c.Deadline = LegalDeadline(c.ConcernKind, c.Complexity, remote, c.Accepted, s.PetitionDays())
+	} else {
+		c.Deadline = ""
+	}
+}
+
+func (s *Store) villageRemote(id string) bool {
+	var v Village
+	if err := s.Load(id, &v); err != nil {
+		return false
+	}
+	return v.Remote
+}
+
+// Save validates obj and stores it durably: when Save returns nil the
+// change survives a crash or power cut. A new object (empty ID) gets a
+// UUIDv7 id. Every changed field is stamped, audited and queued for sync.
+// On return obj holds the stored version.
+func (s *Store) Save(obj Object) error {
+	if s.commune == "" {
+		return fmt.Errorf("save %s: %w", obj.Kind(), ErrNoCommune)
+	}
+	s.prepare(obj)
+	if err := Validate(obj, s.isVillage); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	m := obj.meta()
+	if m.Commune != "" && m.Commune != s.commune {
+		return fmt.Errorf("save %s %s: %w", obj.Kind(), m.ID, ErrOtherCommune)
+	}
+	var rec Record
+	var row *Row
+	err := s.db.Update(func(txn *badger.Txn) error {
+		var prev *Record
+		if m.ID != "" {
+			p, err := readRecord(txn, m.ID)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			prev = p
+		}
+		if c, ok := obj.(*Concern); ok {
+			addHistory(prev, c, s.actor)
+		}
+		var changed []string
+		var err error
+		rec, changed, err = stamp(prev, obj, s.commune, s.clock)
+		if err != nil {
+			return err
+		}
+		if prev != nil && len(changed) == 0 {
+			return nil
+		}
+		action := AuditUpdate
+		if prev == nil {
+			action = AuditCreate
+		}
+		if c, ok := obj.(*Concern); ok && c.Denouncer != "" {
+			if err := txn.Set(confKey(rec.ID), []byte(NFC(c.Denouncer))); err != nil {
+				return err
+			}
+		}
+		row, err = s.putRecord(txn, &rec)
+		if err != nil {
+			return err
+		}
+		if err := s.appendAudit(txn, AuditEntry{Record: rec.ID, Kind: rec.Kind, Action: action, Fields: changed}); err != nil {
+			return err
+		}
+		return s.appendOutbox(txn, rec.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("save %s %s: %w", obj.Kind(), m.ID, err)
+	}
+	if row != nil {
+		s.idx.put(row)
+		s.notify()
+	}
+	denouncer := ""
+	if c, ok := obj.(*Concern); ok {
+		denouncer = c.Denouncer
+	}
+	if err := Decode(&rec, obj); err != nil {
+		return err
+	}
+	if c, ok := obj.(*Concern); ok {
+		c.Denouncer = denouncer
+	}
+	return nil
+}
+
+// addHistory appends a status-history entry when a concern is created or
+// its status changed outside ChangeStatus.
+func addHistory(prev *Record, c *Concern, actor string) {
+	var old ConcernStatus
+	if prev != nil {
+		if w, ok := prev.reviewValue("status"); ok {
+			_ = json.Unmarshal(w.V, &old)
+		}
+	}
+	if prev != nil && old == c.Status {
+		return
+	}
+	if n := len(c.History); n > 0 && c.History[n-1].To == c.Status && c.History[n-1].From == old {
+		return // ChangeStatus already added it
+	}
+	c.History = append(c.History, StatusChange{ID: NewID(), From: old, To: c.Status, By: actor, At: time.Now().UTC().Truncate(time.Second)})
+}
+
+// putRecord writes rec and its index row, and persists the clock.
+func (s *Store) putRecord(txn *badger.Txn, rec *Record) (*Row, error) {
+	obj, err := DecodeRecord(rec)
+	if err != nil {
+		return nil, err
+	}
+	row := rowOf(rec, obj)
+	rb, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("encode record %s: %w", rec.ID, err)
+	}
+	xb, err := json.Marshal(row)
+	if err != nil {
+		return nil, fmt.Errorf("encode index row %s: %w", rec.ID, err)
+	}
+	cb, _ := json.Marshal(s.clock.Last())
+	for _, kv := range [][2][]byte{{recordKey(rec.ID), rb}, {indexKey(rec.ID), xb}, {keyClock, cb}} {
+		if err := txn.Set(kv[0], kv[1]); err != nil {
+			return nil, fmt.Errorf("write record %s: %w", rec.ID, err)
+		}
+	}
+	return row, nil
+}
+
+// OutboxEntry is a local change waiting for the server's acknowledgement.
+type OutboxEntry struct {
+	Seq    uint64 `json:"-"`
+	Record string `json:"r"`
+}
+
+func (s *Store) appendOutbox(txn *badger.Txn, id string) error {
+	seq, err := s.outbox.Next()
+	if err != nil {
+		return fmt.Errorf("next outbox seq: %w", err)
+	}
+	b, _ := json.Marshal(OutboxEntry{Record: id})
+	return txn.Set(seqKey(pfxOutbox, seq+1), b)
+}
+
+// Outbox returns up to limit entries with a sequence above after, oldest
+// first (limit ≤ 0 means all).
+func (s *Store) Outbox(after uint64, limit int) ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: pfxOutbox, PrefetchValues: true, PrefetchSize: 64})
+		defer it.Close()
+		for it.Seek(seqKey(pfxOutbox, after+1)); it.Valid(); it.Next() {
+			var e OutboxEntry
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return err
+			}
+			k := it.Item().Key()
+			e.Seq = beUint64(k[len(pfxOutbox):])
+			out = append(out, e)
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return out, nil
+}
+
+func beUint64(b []byte) uint64 {
+	var v uint64
+	for _, x := range b {
+		v = v<<8 | uint64(x)
+	}
+	return v
+}
+
+// Pending returns how many changes wait in the outbox.
+func (s *Store) Pending() int {
+	n := 0
+	_ = s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: pfxOutbox})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+// Ack removes acknowledged outbox entries, up to and including seq.
+func (s *Store) Ack(seqs ...uint64) error {
+	err := s.db.Update(func(txn *badger.Txn) error {
+		for _, q := range seqs {
+			if err := txn.Delete(seqKey(pfxOutbox, q)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("ack outbox: %w", err)
+	}
+	return nil
+}
+
+// setDeleted tombstones or restores id.
+func (s *Store) setDeleted(id string, deleted bool) error {
+	obj, err := s.Get(id)
+	if err != nil {
+		return err
+	}
+	if obj.meta().Deleted == deleted {
+		return nil
+	}
+	obj.meta().Deleted = deleted
+	if c, ok := obj.(*Concern); ok {
+		// keep the confidential identity where it is; Save must not move it
+		c.Denouncer = ""
+	}
+	return s.saveRaw(obj, map[bool]string{true: AuditDelete, false: AuditRestore}[deleted])
+}
+
+// saveRaw stores obj without validation (a tombstone of an invalid
+// draft must still be possible) and with the given audit action.
+func (s *Store) saveRaw(obj Object, action string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	m := obj.meta()
+	var row *Row
+	err := s.db.Update(func(txn *badger.Txn) error {
+		prev, err := readRecord(txn, m.ID)
+		if err != nil {
+			return err
+		}
+		rec, changed, err := stamp(prev, obj, s.commune, s.clock)
+		if err != nil {
+			return err
+		}
+		if row, err = s.putRecord(txn, &rec); err != nil {
+			return err
+		}
+		if err := s.appendAudit(txn, AuditEntry{Record: rec.ID, Kind: rec.Kind, Action: action, Fields: changed}); err != nil {
+			return err
+		}
+		return s.appendOutbox(txn, rec.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("%s %s %s: %w", action, obj.Kind(), m.ID, err)
+	}
+	s.idx.put(row)
+	s.notify()
+	return nil
+}
+
+// Delete moves a record to the trash (a tombstone that syncs). Restore
+// brings it back.
+func (s *Store) Delete(id string) error { return s.setDeleted(id, true) }
+
+// Restore takes a record out of the trash.
+func (s *Store) Restore(id string) error { return s.setDeleted(id, false) }
+
+// ChangeStatus moves a concern to status to, with a note saying why
+// (required), and records who and when in its history.
+func (s *Store) ChangeStatus(id string, to ConcernStatus, note string) error {
+	var c Concern
+	if err := s.Load(id, &c); err != nil {
+		return err
+	}
+	if note == "" {
+		return &ValidationError{Kind: KindConcern, Fields: []FieldError{{Field: "field.concern.status_note", Msg: MsgRequired}}}
+	}
+	c.History = append(c.History, StatusChange{ID: NewID(), From: c.Status, To: to, By: s.Actor(), At: time.Now().UTC().Truncate(time.Second), Note: NFC(note)})
+	c.Status = to
+	return s.Save(&c)
+}
+
+// Denouncer returns the confidential identity of a tố cáo's denouncer.
+// Only the cadre holding the case may read it: viewer must be the
+// concern's assignee (or, when none is set, the store's own cadre).
+// Every read is audited.
+func (s *Store) Denouncer(id, viewer string) (string, error) {
+	var c Concern
+	if err := s.Load(id, &c); err != nil {
+		return "", err
+	}
+	holder := c.Assignee
+	if holder == "" {
+		holder = s.Actor()
+	}
+	if viewer == "" || viewer != holder {
+		return "", fmt.Errorf("read denouncer of %s: %w", id, ErrNotPermitted)
+	}
+	var out string
+	err := s.db.Update(func(txn *badger.Txn) error {
+		v, err := getBytes(txn, confKey(id))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			out = ""
+		} else if err != nil {
+			return err
+		} else {
+			out = string(v)
+		}
+		return s.appendAudit(txn, AuditEntry{Record: id, Kind: KindConcern, Action: AuditViewDenouncer, Who: viewer})
+	})
+	if err != nil {
+		return "", fmt.Errorf("read denouncer of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// ApplyRemote merges records received from the server into the store in
+// one transaction, together with extra writes (the sync cursor), so that
+// a page and its cursor commit or fail together. Records of another
+// commune are refused. Merged records are not queued for sending back.
+func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var rows []*Row
+	err := s.db.Update(func(txn *badger.Txn) error {
+		for i := range recs {
+			in := &recs[i]
+			if in.Commune != s.commune {
+				return fmt.Errorf("apply %s: commune %s: %w", in.ID, in.Commune, ErrOtherCommune)
+			}
+			if !in.Kind.Valid() {
+				return fmt.Errorf("apply %s: unknown kind %q", in.ID, in.Kind)
+			}
+			merged := *in
+			prev, err := readRecord(txn, in.ID)
+			if err == nil {
+				merged = Merge(*prev, *in)
+			} else if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			s.clock.Observe(in.Updated())
+			row, err := s.putRecord(txn, &merged)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, row)
+			if err := s.appendAudit(txn, AuditEntry{Record: in.ID, Kind: in.Kind, Action: AuditMerge, Who: in.Updated().Device}); err != nil {
+				return err
+			}
+		}
+		for k, v := range extra {
+			if err := txn.Set(append(append([]byte{}, pfxMeta...), k...), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("apply %d remote records: %w", len(recs), err)
+	}
+	for _, r := range rows {
+		s.idx.put(r)
+	}
+	if len(rows) > 0 {
+		s.notify()
+	}
+	return nil
+}
+
+// Meta returns a stored setting (nil when unset).
+func (s *Store) Meta(key string) []byte {
+	var out []byte
+	_ = s.db.View(func(txn *badger.Txn) error {
+		v, err := getBytes(txn, append(append([]byte{}, pfxMeta...), key...))
+		if err == nil {
+			out = v
+		}
+		return nil
+	})
+	return out
+}
+
+// SetMeta stores a setting durably.
+func (s *Store) SetMeta(key string, value []byte) error {
+	err := s.db.Update(func(txn *badger.Txn) error {
+		return txn.Set(append(append([]byte{}, pfxMeta...), key...), value)
+	})
+	if err != nil {
+		return fmt.Errorf("set %s: %w", key, err)
+	}
+	return nil
+}
+
+// PetitionDays returns the commune's days to resolve a kiến nghị or
+// phản ánh (the "petition_days" setting, 15 by default).
+func (s *Store) PetitionDays() int {
+	var n int
+	if b := s.Meta("petition_days"); b != nil {
+		_ = json.Unmarshal(b, &n)
+	}
+	if n <= 0 {
+		return DefaultPetitionDays
+	}
+	return n
+}
+
+// SaveDraft keeps an unsaved form durably under key, so it survives a
+// closed window, a crash or a power cut.
+func (s *Store) SaveDraft(key string, form []byte) error {
+	err := s.db.Update(func(txn *badger.Txn) error {
+		return txn.Set(append(append([]byte{}, pfxDraft...), key...), form)
+	})
+	if err != nil {
+		return fmt.Errorf("save draft %s: %w", key, err)
+	}
+	return nil
+}
+
+// Draft returns the draft kept under key, or nil.
+func (s *Store) Draft(key string) []byte {
+	var out []byte
+	_ = s.db.View(func(txn *badger.Txn) error {
+		v, err := getBytes(txn, append(append([]byte{}, pfxDraft...), key...))
+		if err == nil {
+			out = v
+		}
+		return nil
+	})
+	return out
+}
+
+// DeleteDraft drops the draft under key, once the form is saved or discarded.
+func (s *Store) DeleteDraft(key string) error {
+	err := s.db.Update(func(txn *badger.Txn) error {
+		return txn.Delete(append(append([]byte{}, pfxDraft...), key...))
+	})
+	if err != nil {
+		return fmt.Errorf("delete draft %s: %w", key, err)
+	}
+	return nil
+}
