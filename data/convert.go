@@ -68,6 +68,8 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 	m := obj.meta()
 	var rec Record
 	if prev != nil {
+		// a new write must order after everything this version holds
+		clock.Observe(prev.Updated())
 		rec = Merge(*prev, *prev) // deep-enough copy of the maps
 	} else {
 		if m.ID == "" {

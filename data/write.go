@@ -491,3 +491,111 @@ func (s *Store) DeleteDraft(key string) error {
 	}
 	return nil
 }
+
+// SaveMany validates and stores many new or changed objects in as few
+// transactions as fit, with one sync to disk at the end: for imports and
+// demo data. It stops at the first invalid object, after storing those
+// before it. progress, if not nil, is called with the count stored so far.
+func (s *Store) SaveMany(objs []Object, progress func(done int)) error {
+	if s.commune == "" {
+		return fmt.Errorf("save many: %w", ErrNoCommune)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	var rows []*Row
+	flush := func() error {
+		if err := wb.Flush(); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			s.idx.put(r)
+		}
+		rows = rows[:0]
+		wb = s.db.NewWriteBatch()
+		return nil
+	}
+	for i, obj := range objs {
+		s.prepare(obj)
+		if err := Validate(obj, func(id string) bool { return s.isVillage(id) || s.pendingVillage(rows, id) }); err != nil {
+			return fmt.Errorf("save many, item %d: %w", i, err)
+		}
+		if c, ok := obj.(*Concern); ok && len(c.History) == 0 {
+			addHistory(nil, c, s.actor)
+		}
+		m := obj.meta()
+		if m.ID != "" {
+			if _, ok := s.idx.get(m.ID); ok {
+				return fmt.Errorf("save many, item %d: %s already exists", i, m.ID)
+			}
+		}
+		rec, changed, err := stamp(nil, obj, s.commune, s.clock)
+		if err != nil {
+			return err
+		}
+		obj2, err := DecodeRecord(&rec)
+		if err != nil {
+			return err
+		}
+		row := rowOf(&rec, obj2)
+		rb, _ := json.Marshal(&rec)
+		xb, _ := json.Marshal(row)
+		seqA, err := s.audit.Next()
+		if err != nil {
+			return err
+		}
+		ab, _ := json.Marshal(AuditEntry{Seq: seqA, Record: rec.ID, Kind: rec.Kind, Action: AuditCreate, Who: s.actor, Device: s.device, At: time.Now(), Fields: changed})
+		seqO, err := s.outbox.Next()
+		if err != nil {
+			return err
+		}
+		ob, _ := json.Marshal(OutboxEntry{Record: rec.ID})
+		for _, kv := range [][2][]byte{{recordKey(rec.ID), rb}, {indexKey(rec.ID), xb}, {auditKey(rec.ID, seqA), ab}, {seqKey(pfxOutbox, seqO+1), ob}} {
+			if err := wb.Set(kv[0], kv[1]); err != nil {
+				return fmt.Errorf("save many: %w", err)
+			}
+		}
+		if c, ok := obj.(*Concern); ok && c.Denouncer != "" {
+			if err := wb.Set(confKey(rec.ID), []byte(NFC(c.Denouncer))); err != nil {
+				return fmt.Errorf("save many: %w", err)
+			}
+		}
+		if err := Decode(&rec, obj); err != nil {
+			return err
+		}
+		rows = append(rows, row)
+		if len(rows) >= 2000 {
+			if err := flush(); err != nil {
+				return fmt.Errorf("save many: %w", err)
+			}
+			if progress != nil {
+				progress(i + 1)
+			}
+		}
+	}
+	cb, _ := json.Marshal(s.clock.Last())
+	if err := wb.Set(keyClock, cb); err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("save many: %w", err)
+	}
+	if progress != nil {
+		progress(len(objs))
+	}
+	if err := s.db.Sync(); err != nil {
+		return fmt.Errorf("save many: sync: %w", err)
+	}
+	s.notify()
+	return nil
+}
+
+func (s *Store) pendingVillage(rows []*Row, id string) bool {
+	for _, r := range rows {
+		if r.ID == id && r.Kind == KindVillage {
+			return true
+		}
+	}
+	return false
+}
