@@ -34,12 +34,14 @@ type Row struct {
 	Deadline Date   `json:"dl,omitempty"`
 	// N is a count: people in a concern, households reached in a visit,
 	// members of a household, households of a village.
-	N        int         `json:"n,omitempty"`
-	Conflict bool        `json:"c,omitempty"`
-	Updated  int64       `json:"u"`
-	Actions  []ActionRow `json:"a,omitempty"`
-	Fold     string      `json:"f"`
-	Key      []byte      `json:"o"`
+	N        int  `json:"n,omitempty"`
+	Conflict bool `json:"c,omitempty"`
+	// Remote marks a village in a remote area (vùng sâu, vùng xa).
+	Remote  bool        `json:"r,omitempty"`
+	Updated int64       `json:"u"`
+	Actions []ActionRow `json:"a,omitempty"`
+	Fold    string      `json:"f"`
+	Key     []byte      `json:"o"`
 }
 
 // ActionRow is an agreed action of a meeting, as indexed.
@@ -79,7 +81,7 @@ func rowOf(rec *Record, obj Object) *Row {
 	switch o := obj.(type) {
 	case *Village:
 		r.Title, r.Sub, r.N = o.Name, string(o.VillageKind), o.Households
-		r.Village = rec.ID
+		r.Village, r.Remote = rec.ID, o.Remote
 		text = append(text, o.Name, o.Notes)
 	case *Household:
 		r.Title, r.Village, r.N = o.Head, o.Village, o.Members
@@ -225,7 +227,7 @@ func (f *Filter) match(r *Row, q string, today Date) bool {
 	if f.Overdue && !r.Overdue(today) {
 		return false
 	}
-	if f.Mass && r.N < MassThreshold {
+	if f.Mass && (r.Kind != KindConcern || r.N < MassThreshold) {
 		return false
 	}
 	return q == "" || MatchFolded(r.Fold, q)

@@ -469,6 +469,9 @@ type Checklist struct {
 // Kind returns KindChecklist.
 func (*Checklist) Kind() Kind { return KindChecklist }
 
+// ChecklistID returns the id of a commune's checklist record.
+func ChecklistID(commune string) string { return "checklist-" + commune }
+
 // DefaultChecklist returns the default 4 cùng and 3 bám items.
 func DefaultChecklist() *Checklist {
 	return &Checklist{

@@ -44,20 +44,12 @@ func (s *Store) prepare(obj Object) {
 	if c.Accepted.Valid() {
 		remote := false
 		if v, ok := s.idx.get(c.Village); ok && v.Kind == KindVillage {
-			remote = s.villageRemote(c.Village)
+			remote = v.Remote
 		}
 		c.Deadline = LegalDeadline(c.ConcernKind, c.Complexity, remote, c.Accepted, s.PetitionDays())
 	} else {
 		c.Deadline = ""
 	}
-}
-
-func (s *Store) villageRemote(id string) bool {
-	var v Village
-	if err := s.Load(id, &v); err != nil {
-		return false
-	}
-	return v.Remote
 }
 
 // Save validates obj and stores it durably: when Save returns nil the
@@ -492,10 +484,10 @@ func (s *Store) DeleteDraft(key string) error {
 	return nil
 }
 
-// SaveMany validates and stores many new or changed objects in as few
-// transactions as fit, with one sync to disk at the end: for imports and
-// demo data. It stops at the first invalid object, after storing those
-// before it. progress, if not nil, is called with the count stored so far.
+// SaveMany validates and stores many new objects in write batches, with
+// one sync to disk at the end: for imports and demo data. It stops at the
+// first invalid object, after storing every object before it. progress,
+// if not nil, is called with the count stored so far.
 func (s *Store) SaveMany(objs []Object, progress func(done int)) error {
 	if s.commune == "" {
 		return fmt.Errorf("save many: %w", ErrNoCommune)
@@ -503,9 +495,14 @@ func (s *Store) SaveMany(objs []Object, progress func(done int)) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	wb := s.db.NewWriteBatch()
-	defer wb.Cancel()
+	defer func() { wb.Cancel() }()
 	var rows []*Row
-	flush := func() error {
+	pending := map[string]bool{} // villages and ids of the unflushed batch
+	flush := func(last bool) error {
+		cb, _ := json.Marshal(s.clock.Last())
+		if err := wb.Set(keyClock, cb); err != nil {
+			return err
+		}
 		if err := wb.Flush(); err != nil {
 			return err
 		}
@@ -513,60 +510,49 @@ func (s *Store) SaveMany(objs []Object, progress func(done int)) error {
 			s.idx.put(r)
 		}
 		rows = rows[:0]
-		wb = s.db.NewWriteBatch()
+		clear(pending)
+		if !last {
+			wb = s.db.NewWriteBatch()
+		}
 		return nil
 	}
+	finish := func(err error) error {
+		if ferr := flush(true); ferr != nil && err == nil {
+			err = fmt.Errorf("save many: %w", ferr)
+		}
+		if serr := s.db.Sync(); serr != nil && err == nil {
+			err = fmt.Errorf("save many: sync: %w", serr)
+		}
+		s.notify()
+		return err
+	}
+	known := func(id string) bool { return s.isVillage(id) || pending["v:"+id] }
 	for i, obj := range objs {
+		m := obj.meta()
+		if m.Commune != "" && m.Commune != s.commune {
+			return finish(fmt.Errorf("save many, item %d: %w", i, ErrOtherCommune))
+		}
+		if m.ID != "" {
+			if _, ok := s.idx.get(m.ID); ok || pending[m.ID] {
+				return finish(fmt.Errorf("save many, item %d: %s already exists", i, m.ID))
+			}
+		}
 		s.prepare(obj)
-		if err := Validate(obj, func(id string) bool { return s.isVillage(id) || s.pendingVillage(rows, id) }); err != nil {
-			return fmt.Errorf("save many, item %d: %w", i, err)
+		if err := Validate(obj, known); err != nil {
+			return finish(fmt.Errorf("save many, item %d: %w", i, err))
 		}
 		if c, ok := obj.(*Concern); ok && len(c.History) == 0 {
 			addHistory(nil, c, s.actor)
 		}
-		m := obj.meta()
-		if m.ID != "" {
-			if _, ok := s.idx.get(m.ID); ok {
-				return fmt.Errorf("save many, item %d: %s already exists", i, m.ID)
-			}
+		if err := s.batchPut(wb, obj, &rows); err != nil {
+			return finish(fmt.Errorf("save many, item %d: %w", i, err))
 		}
-		rec, changed, err := stamp(nil, obj, s.commune, s.clock)
-		if err != nil {
-			return err
+		pending[m.ID] = true
+		if obj.Kind() == KindVillage {
+			pending["v:"+m.ID] = true
 		}
-		obj2, err := DecodeRecord(&rec)
-		if err != nil {
-			return err
-		}
-		row := rowOf(&rec, obj2)
-		rb, _ := json.Marshal(&rec)
-		xb, _ := json.Marshal(row)
-		seqA, err := s.audit.Next()
-		if err != nil {
-			return err
-		}
-		ab, _ := json.Marshal(AuditEntry{Seq: seqA, Record: rec.ID, Kind: rec.Kind, Action: AuditCreate, Who: s.actor, Device: s.device, At: time.Now(), Fields: changed})
-		seqO, err := s.outbox.Next()
-		if err != nil {
-			return err
-		}
-		ob, _ := json.Marshal(OutboxEntry{Record: rec.ID})
-		for _, kv := range [][2][]byte{{recordKey(rec.ID), rb}, {indexKey(rec.ID), xb}, {auditKey(rec.ID, seqA), ab}, {seqKey(pfxOutbox, seqO+1), ob}} {
-			if err := wb.Set(kv[0], kv[1]); err != nil {
-				return fmt.Errorf("save many: %w", err)
-			}
-		}
-		if c, ok := obj.(*Concern); ok && c.Denouncer != "" {
-			if err := wb.Set(confKey(rec.ID), []byte(NFC(c.Denouncer))); err != nil {
-				return fmt.Errorf("save many: %w", err)
-			}
-		}
-		if err := Decode(&rec, obj); err != nil {
-			return err
-		}
-		rows = append(rows, row)
 		if len(rows) >= 2000 {
-			if err := flush(); err != nil {
+			if err := flush(false); err != nil {
 				return fmt.Errorf("save many: %w", err)
 			}
 			if progress != nil {
@@ -574,28 +560,47 @@ func (s *Store) SaveMany(objs []Object, progress func(done int)) error {
 			}
 		}
 	}
-	cb, _ := json.Marshal(s.clock.Last())
-	if err := wb.Set(keyClock, cb); err != nil {
+	if err := finish(nil); err != nil {
 		return err
-	}
-	if err := flush(); err != nil {
-		return fmt.Errorf("save many: %w", err)
 	}
 	if progress != nil {
 		progress(len(objs))
 	}
-	if err := s.db.Sync(); err != nil {
-		return fmt.Errorf("save many: sync: %w", err)
-	}
-	s.notify()
 	return nil
 }
 
-func (s *Store) pendingVillage(rows []*Row, id string) bool {
-	for _, r := range rows {
-		if r.ID == id && r.Kind == KindVillage {
-			return true
+// batchPut writes a new object, its index row, audit and outbox entries
+// into wb, and fills obj's bookkeeping.
+func (s *Store) batchPut(wb *badger.WriteBatch, obj Object, rows *[]*Row) error {
+	rec, changed, err := stamp(nil, obj, s.commune, s.clock)
+	if err != nil {
+		return err
+	}
+	if err := Decode(&rec, obj); err != nil {
+		return err
+	}
+	row := rowOf(&rec, obj)
+	rb, _ := json.Marshal(&rec)
+	xb, _ := json.Marshal(row)
+	seqA, err := s.audit.Next()
+	if err != nil {
+		return err
+	}
+	ab, _ := json.Marshal(AuditEntry{Seq: seqA, Record: rec.ID, Kind: rec.Kind, Action: AuditCreate, Who: s.actor, Device: s.device, At: time.Now(), Fields: changed})
+	seqO, err := s.outbox.Next()
+	if err != nil {
+		return err
+	}
+	ob, _ := json.Marshal(OutboxEntry{Record: rec.ID})
+	kvs := [][2][]byte{{recordKey(rec.ID), rb}, {indexKey(rec.ID), xb}, {auditKey(rec.ID, seqA), ab}, {seqKey(pfxOutbox, seqO+1), ob}}
+	if c, ok := obj.(*Concern); ok && c.Denouncer != "" {
+		kvs = append(kvs, [2][]byte{confKey(rec.ID), []byte(NFC(c.Denouncer))})
+	}
+	for _, kv := range kvs {
+		if err := wb.Set(kv[0], kv[1]); err != nil {
+			return err
 		}
 	}
-	return false
+	*rows = append(*rows, row)
+	return nil
 }

@@ -1,0 +1,41 @@
+#!/bin/sh
+# benchtable.sh: turn the output of the data package's benchmarks and of
+# TestRSS100k (see bench.mk) into a Markdown table of the performance
+# targets. Reads the files given, or stdin. Exits 1 when a run failed or a
+# figure is missing; a missed target only shows as "no" in the table.
+exec awk '
+/^Benchmark/ {
+	name = $1
+	sub(/^Benchmark/, "", name)
+	sub(/-[0-9]+$/, "", name)
+	seen[name] = 1
+	for (i = 3; i < NF; i += 2)
+		val[name, $(i + 1)] = $i
+}
+/^RSS after opening 100k store:/ { rss = $(NF - 1); seen["RSS"] = 1 }
+/^FAIL|^--- FAIL|^panic:/ { failed = 1 }
+
+function row(label, target, key, unit, limit, got,    shown, met) {
+	if (!(key in seen) || got == "") {
+		missing = 1
+		printf "| %s | %s | not measured | ? |\n", label, target
+		return
+	}
+	shown = sprintf("%.2f %s", got, unit)
+	met = (got + 0 <= limit + 0) ? "yes" : "**no**"
+	printf "| %s | %s | %s | %s |\n", label, target, shown, met
+}
+
+function ns(key, div) { return ((key, "ns/op") in val) ? val[key, "ns/op"] / div : "" }
+
+END {
+	print "| benchmark | target | measured | met? |"
+	print "|---|---|---|---|"
+	row("SaveDurable (median)", "≤ 5 ms", "SaveDurable", "ms", 5, val["SaveDurable", "median-ms"])
+	row("Open100k", "≤ 1 s", "Open100k", "s", 1, ns("Open100k", 1e9))
+	row("Search100k", "≤ 50 ms", "Search100k", "ms", 50, ns("Search100k", 1e6))
+	row("ListVillage100k", "≤ 20 ms", "ListVillage100k", "ms", 20, ns("ListVillage100k", 1e6))
+	row("RSS after opening 100k store", "≤ 120 MB", "RSS", "MB", 120, rss)
+	if (failed) print "\nA benchmark or test FAILED: see the raw output."
+	if (failed || missing) exit 1
+}' "$@"
