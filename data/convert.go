@@ -27,31 +27,39 @@ func fieldsOf(obj Object) (map[string]json.RawMessage, error) {
 	return m, nil
 }
 
+// listItem is one element of a list field, with its id.
+type listItem struct {
+	id string
+	v  json.RawMessage
+}
+
 // listEntries splits a JSON array of objects into entries by their "id"
-// (or "key") field, giving new ids to entries without one.
-func listEntries(raw json.RawMessage) (map[string]json.RawMessage, error) {
+// field, in list order, giving new ids to entries without one.
+func listEntries(raw json.RawMessage) ([]listItem, error) {
 	var items []map[string]json.RawMessage
 	if len(raw) > 0 && string(raw) != "null" {
 		if err := json.Unmarshal(raw, &items); err != nil {
 			return nil, err
 		}
 	}
-	out := make(map[string]json.RawMessage, len(items))
+	out := make([]listItem, 0, len(items))
+	seen := map[string]bool{}
 	for _, it := range items {
 		var id string
 		if v, ok := it["id"]; ok {
 			_ = json.Unmarshal(v, &id)
 		}
-		if id == "" {
+		if id == "" || seen[id] {
 			id = NewID()
 			idJSON, _ := json.Marshal(id)
 			it["id"] = idJSON
 		}
+		seen[id] = true
 		b, err := json.Marshal(it)
 		if err != nil {
 			return nil, err
 		}
-		out[id] = b
+		out = append(out, listItem{id, b})
 	}
 	return out, nil
 }
@@ -104,16 +112,24 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 				rec.Lists[n] = cur
 			}
 			touched := false
-			for id, ev := range entries {
-				if old, ok := cur[id]; ok && !old.D && bytes.Equal(old.V, ev) {
+			keep := make(map[string]bool, len(entries))
+			for _, it := range entries {
+				keep[it.id] = true
+				old, ok := cur[it.id]
+				if ok && !old.D && bytes.Equal(old.V, it.v) {
 					continue
 				}
-				cur[id] = Entry{V: ev, S: clock.Now()}
+				now := clock.Now()
+				order := now
+				if ok {
+					order = old.O
+				}
+				cur[it.id] = Entry{V: it.v, S: now, O: order}
 				touched = true
 			}
 			for id, old := range cur {
-				if _, keep := entries[id]; !keep && !old.D {
-					cur[id] = Entry{S: clock.Now(), D: true}
+				if !keep[id] && !old.D {
+					cur[id] = Entry{S: clock.Now(), D: true, O: old.O}
 					touched = true
 				}
 			}
@@ -159,7 +175,7 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 		touched := false
 		for id, e := range cur {
 			if !e.D {
-				cur[id] = Entry{S: clock.Now(), D: true}
+				cur[id] = Entry{S: clock.Now(), D: true, O: e.O}
 				touched = true
 			}
 		}
@@ -228,7 +244,12 @@ func Decode(rec *Record, obj Object) error {
 				ids = append(ids, id)
 			}
 		}
-		sort.Strings(ids)
+		sort.Slice(ids, func(i, j int) bool {
+			if c := entries[ids[i]].O.Compare(entries[ids[j]].O); c != 0 {
+				return c < 0
+			}
+			return ids[i] < ids[j]
+		})
 		var buf bytes.Buffer
 		buf.WriteByte('[')
 		for i, id := range ids {

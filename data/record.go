@@ -47,6 +47,9 @@ type Entry struct {
 	V json.RawMessage `json:"v,omitempty"`
 	S HLC             `json:"s"`
 	D bool            `json:"d,omitempty"`
+	// O is the stamp of the entry's first insertion; entries are listed
+	// in O order, so a list keeps the order its items were added in.
+	O HLC `json:"o"`
 }
 
 // Write is one write of a "review" field (a concern's status, assignee
@@ -219,7 +222,10 @@ func entryLess(a, b Entry) bool {
 	if a.D != b.D {
 		return !a.D
 	}
-	return bytes.Compare(a.V, b.V) < 0
+	if c := bytes.Compare(a.V, b.V); c != 0 {
+		return c < 0
+	}
+	return a.O.Compare(b.O) < 0
 }
 
 func mergeLists(a, b map[string]map[string]Entry) map[string]map[string]Entry {

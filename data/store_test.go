@@ -260,3 +260,58 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 		})
 	}
 }
+
+func TestChangePassphrase(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Passphrase: "cũ cũ cũ cũ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.SetCommune("23368")
+	newVillage(t, s, "Làng Kon Hring", false)
+	s.Close()
+	if err := ChangePassphrase(dir, "sai", "mới mới mới"); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("wrong old passphrase: %v", err)
+	}
+	if err := ChangePassphrase(dir, "cũ cũ cũ cũ", "mới mới mới"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, Options{Passphrase: "cũ cũ cũ cũ"}); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("old passphrase still opens: %v", err)
+	}
+	s, err = Open(dir, Options{Passphrase: "mới mới mới"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if rows := s.Find(Filter{Kind: KindVillage}, ByTitle); len(rows) != 1 {
+		t.Fatalf("villages after re-keying: %d", len(rows))
+	}
+}
+
+func TestProfileAndChecklist(t *testing.T) {
+	s := openTest(t, "")
+	if _, ok := s.Profile(); ok {
+		t.Fatal("new store has a profile")
+	}
+	if err := s.SetProfile(Profile{Name: " "}); err == nil {
+		t.Fatal("empty cadre name accepted")
+	}
+	if err := s.SetProfile(Profile{Name: "Nguyễn Thị Hưởng", Unit: "Ban Dân vận xã", Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := s.Profile(); !ok || p.Name != "Nguyễn Thị Hưởng" || p.Lang != "en" || s.Actor() != "Nguyễn Thị Hưởng" {
+		t.Fatalf("profile = %+v", p)
+	}
+	c := s.Checklist()
+	if len(c.Cung) != 4 || c.Cung[3].Label != "cùng nói tiếng dân tộc" || len(c.Bam) != 3 {
+		t.Fatalf("default checklist = %+v", c)
+	}
+	c.Bam = append(c.Bam, ChecklistItem{ID: "bam_dan", Label: "bám dân"})
+	if err := s.SaveChecklist(c); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Checklist(); len(got.Bam) != 4 || got.Bam[3].Label != "bám dân" {
+		t.Fatalf("edited checklist = %+v", got.Bam)
+	}
+}

@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"danvan/data"
+
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -271,5 +273,18 @@ func TestFyneTranslations(t *testing.T) {
 	entries, err := FyneTranslations.ReadDir(FyneTranslationsDir)
 	if err != nil || len(entries) == 0 {
 		t.Fatalf("ReadDir(%s): %v, %d entries", FyneTranslationsDir, err, len(entries))
+	}
+}
+
+// TestDataMessagesTranslated checks that every validation message and
+// field label the data package can return has a text in both languages.
+func TestDataMessagesTranslated(t *testing.T) {
+	for _, lang := range []Lang{VI, EN} {
+		loc := New(lang)
+		for _, id := range data.MessageIDs() {
+			if got := loc.T(id, "Field", "x", "Other", "y"); got == id || got == "" {
+				t.Errorf("%s: no text for %s", lang, id)
+			}
+		}
 	}
 }

@@ -1,0 +1,405 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"image/color"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"danvan/data"
+)
+
+// This file is the toolkit every screen shares: the screen registry,
+// background jobs, inline-validated forms, the dd/MM/yyyy date field,
+// enum pickers, durable drafts and delete confirmation.
+
+// Screen is one page of the main window (Tổng quan, Ý kiến – Kiến nghị…).
+type Screen interface {
+	// Content returns the page's widget tree (built once).
+	Content() fyne.CanvasObject
+	// Refresh reloads the page's data from the store.
+	Refresh()
+}
+
+// Creator is a screen that can start a new record (Ctrl+N).
+type Creator interface{ New() }
+
+// Searcher is a screen with a search box (Ctrl+F).
+type Searcher interface{ FocusSearch() }
+
+// ScreenDef describes a page of the main window for the navigation.
+type ScreenDef struct {
+	// ID names the page ("dashboard", "concerns", …).
+	ID string
+	// TitleID is the i18n id of the page's title.
+	TitleID string
+	// Order places the page in the navigation, ascending.
+	Order int
+	// Icon is shown next to the title.
+	Icon fyne.Resource
+	// Make builds the page for the shell.
+	Make func(sh *Shell) Screen
+}
+
+var (
+	registryMu sync.Mutex
+	registry   []ScreenDef
+)
+
+// RegisterScreen adds a page to the navigation; screens call it from init.
+func RegisterScreen(d ScreenDef) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	registry = append(registry, d)
+	sort.SliceStable(registry, func(i, j int) bool { return registry[i].Order < registry[j].Order })
+}
+
+// Screens returns the registered pages in navigation order.
+func Screens() []ScreenDef {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	return append([]ScreenDef(nil), registry...)
+}
+
+// T translates id in the shell's current language.
+func (sh *Shell) T(id string, args ...any) string { return sh.tx.T(id, args...) }
+
+// Go runs work off the UI goroutine and then done (if not nil) on it,
+// through fyne.Do. Tests wait for every job with sh.wait().
+func (sh *Shell) Go(work func() error, done func(error)) {
+	sh.jobs.Add(1)
+	go func() {
+		err := work()
+		fyne.Do(func() {
+			defer sh.jobs.Done()
+			if done != nil {
+				done(err)
+			}
+		})
+	}()
+}
+
+// ShowError shows err to the user in their language, never a stack trace.
+func (sh *Shell) ShowError(err error) {
+	if err == nil {
+		return
+	}
+	msg := sh.tx.errorText(err)
+	if ve, ok := data.AsValidation(err); ok {
+		msg = sh.ValidationText(ve)
+	}
+	dialog.ShowInformation(sh.T("err.title"), msg, sh.Win)
+}
+
+// FieldText returns the user-facing text of one invalid field.
+func (sh *Shell) FieldText(f data.FieldError) string {
+	args := []any{"Field", sh.T(f.Field)}
+	if f.Other != "" {
+		args = append(args, "Other", sh.T(f.Other))
+	}
+	return sh.T(f.Msg, args...)
+}
+
+// ValidationText lists every invalid field, one per line.
+func (sh *Shell) ValidationText(ve *data.ValidationError) string {
+	lines := make([]string, len(ve.Fields))
+	for i, f := range ve.Fields {
+		lines[i] = sh.FieldText(f)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// EnumText is the label of an enum value: enum.<group>.<value>.
+func (sh *Shell) EnumText(group, value string) string {
+	if value == "" {
+		return ""
+	}
+	return sh.T("enum." + group + "." + value)
+}
+
+// EnumSelect is a drop-down of enum values shown by their labels.
+type EnumSelect struct {
+	*widget.Select
+	values []string
+	labels []string
+}
+
+// NewEnumSelect returns a drop-down over values, labelled from group.
+func NewEnumSelect(sh *Shell, group string, values []string, changed func(value string)) *EnumSelect {
+	e := &EnumSelect{values: values}
+	for _, v := range values {
+		e.labels = append(e.labels, sh.EnumText(group, v))
+	}
+	e.Select = widget.NewSelect(e.labels, func(label string) {
+		if changed != nil {
+			changed(e.Value())
+		}
+	})
+	return e
+}
+
+// Value returns the selected value, or "".
+func (e *EnumSelect) Value() string {
+	i := e.SelectedIndex()
+	if i < 0 || i >= len(e.values) {
+		return ""
+	}
+	return e.values[i]
+}
+
+// SetValue selects value ("" clears).
+func (e *EnumSelect) SetValue(value string) {
+	for i, v := range e.values {
+		if v == value {
+			e.SetSelectedIndex(i)
+			return
+		}
+	}
+	e.ClearSelected()
+}
+
+// DateField is a date typed as dd/MM/yyyy or picked from a calendar.
+type DateField struct {
+	*widget.Entry
+	sh      *Shell
+	changed func(data.Date)
+}
+
+// NewDateField returns an empty date field; changed (may be nil) is called
+// with each valid date or "" when cleared.
+func NewDateField(sh *Shell, changed func(data.Date)) *DateField {
+	f := &DateField{Entry: widget.NewEntry(), sh: sh, changed: changed}
+	f.PlaceHolder = "dd/mm/yyyy"
+	f.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		_, err := data.ParseDate(strings.TrimSpace(s))
+		return err
+	}
+	f.OnChanged = func(string) {
+		if f.changed != nil {
+			if d, ok := f.DateOK(); ok {
+				f.changed(d)
+			}
+		}
+	}
+	f.ActionItem = widget.NewButtonWithIcon("", theme.CalendarIcon(), f.pick)
+	return f
+}
+
+// Date returns the date typed, or "" when empty or invalid.
+func (f *DateField) Date() data.Date {
+	d, _ := f.DateOK()
+	return d
+}
+
+// DateOK returns the date and whether the text is empty or a valid date.
+func (f *DateField) DateOK() (data.Date, bool) {
+	s := strings.TrimSpace(f.Text)
+	if s == "" {
+		return "", true
+	}
+	d, err := data.ParseDate(s)
+	return d, err == nil
+}
+
+// SetDate shows d as dd/MM/yyyy.
+func (f *DateField) SetDate(d data.Date) { f.SetText(d.Display()) }
+
+func (f *DateField) pick() {
+	start := time.Now()
+	if d := f.Date(); d != "" {
+		start = d.Time()
+	}
+	var pop *widget.PopUp
+	cal := widget.NewCalendar(start, func(t time.Time) {
+		f.SetDate(data.DateOf(t))
+		if pop != nil {
+			pop.Hide()
+		}
+	})
+	c := fyne.CurrentApp().Driver().CanvasForObject(f.Entry)
+	if c == nil {
+		return
+	}
+	pop = widget.NewPopUp(cal, c)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.Entry)
+	pop.ShowAtPosition(pos.Add(fyne.NewPos(0, f.Entry.Size().Height)))
+}
+
+// Form lays out labelled fields with an inline error line under each,
+// keeps Save disabled while a required field is empty, and maps a
+// data.ValidationError back onto the fields.
+type Form struct {
+	sh       *Shell
+	Box      *fyne.Container
+	Save     *widget.Button
+	errs     map[string]*canvas.Text
+	required []func() bool
+	order    []fyne.Focusable
+}
+
+// NewForm returns an empty form whose Save button calls save.
+func NewForm(sh *Shell, save func()) *Form {
+	f := &Form{sh: sh, Box: container.NewVBox(), errs: map[string]*canvas.Text{}}
+	f.Save = widget.NewButtonWithIcon(sh.T("btn.save"), theme.DocumentSaveIcon(), save)
+	f.Save.Importance = widget.HighImportance
+	return f
+}
+
+// Add adds a field labelled by the i18n id labelID. filled, when not nil,
+// marks the field required: Save stays disabled until it returns true.
+func (f *Form) Add(labelID string, w fyne.CanvasObject, filled func() bool) {
+	label := widget.NewLabel(f.sh.T(labelID))
+	label.TextStyle = fyne.TextStyle{Bold: true}
+	if filled != nil {
+		label.SetText(label.Text + " *")
+		f.required = append(f.required, filled)
+	}
+	errText := canvas.NewText("", theme.Color(theme.ColorNameError))
+	errText.TextSize = theme.CaptionTextSize()
+	errText.Hide()
+	f.errs[labelID] = errText
+	f.Box.Add(container.NewBorder(nil, nil, container.New(widthLayout{170}, label), nil, w))
+	f.Box.Add(errText)
+	if fo, ok := w.(fyne.Focusable); ok {
+		f.order = append(f.order, fo)
+	}
+}
+
+// AddRow adds a widget without label or error line.
+func (f *Form) AddRow(w fyne.CanvasObject) { f.Box.Add(w) }
+
+// Check enables Save only when every required field is filled.
+func (f *Form) Check() {
+	for _, ok := range f.required {
+		if !ok() {
+			f.Save.Disable()
+			return
+		}
+	}
+	f.Save.Enable()
+}
+
+// ShowErrors clears old errors and shows err next to its fields. It
+// returns false if err is not a validation error (the caller shows it).
+func (f *Form) ShowErrors(err error) bool {
+	for _, t := range f.errs {
+		t.Text = ""
+		t.Hide()
+	}
+	ve, ok := data.AsValidation(err)
+	if !ok {
+		return err == nil
+	}
+	shown := false
+	for _, fe := range ve.Fields {
+		t, ok := f.errs[fe.Field]
+		if !ok {
+			continue
+		}
+		if t.Text != "" {
+			t.Text += "; "
+		}
+		t.Text += f.sh.FieldText(fe)
+		t.Show()
+		t.Refresh()
+		shown = true
+	}
+	if !shown {
+		f.sh.ShowError(err)
+	}
+	return true
+}
+
+// ErrorText returns the inline error shown for the field labelID ("" if none).
+func (f *Form) ErrorText(labelID string) string {
+	if t, ok := f.errs[labelID]; ok && t.Visible() {
+		return t.Text
+	}
+	return ""
+}
+
+// Filled is a required-field check for an entry.
+func Filled(e *widget.Entry) func() bool {
+	return func() bool { return strings.TrimSpace(e.Text) != "" }
+}
+
+// Draft keeps an unsaved form in the store, so that it survives a closed
+// window, a crash or a power cut. Save it on every change; Drop it once
+// the form is saved or discarded.
+type Draft struct {
+	sh  *Shell
+	key string
+	mu  sync.Mutex
+}
+
+// NewDraft returns the draft slot key (e.g. "concern/new" or "concern/<id>").
+func NewDraft(sh *Shell, key string) *Draft { return &Draft{sh: sh, key: key} }
+
+// Save stores v (JSON) durably.
+func (d *Draft) Save(v any) {
+	st := d.sh.Store()
+	if st == nil {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := st.SaveDraft(d.key, b); err != nil {
+		fyne.LogError("save draft "+d.key, err)
+	}
+}
+
+// Load fills v from a kept draft and reports whether there was one.
+func (d *Draft) Load(v any) bool {
+	st := d.sh.Store()
+	if st == nil {
+		return false
+	}
+	b := st.Draft(d.key)
+	return b != nil && json.Unmarshal(b, v) == nil
+}
+
+// Drop forgets the draft.
+func (d *Draft) Drop() {
+	if st := d.sh.Store(); st != nil {
+		_ = st.DeleteDraft(d.key)
+	}
+}
+
+// ConfirmDelete asks before moving what (a record's name) to the trash.
+func (sh *Shell) ConfirmDelete(what string, yes func()) {
+	dialog.ShowConfirm(sh.T("confirm.delete_title"), sh.T("confirm.delete", "Name", what), func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, sh.Win)
+}
+
+// errNoStore is returned by screens used before the store is open.
+var errNoStore = errors.New("store not open")
+
+// redText is a red label for overdue figures.
+func redText(s string) *canvas.Text {
+	t := canvas.NewText(s, theme.Color(theme.ColorNameError))
+	t.TextStyle = fyne.TextStyle{Bold: true}
+	return t
+}
+
+// grey is the colour of secondary text.
+var grey = color.NRGBA{R: 0x70, G: 0x70, B: 0x70, A: 0xff}
