@@ -1,12 +1,12 @@
 package data
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -62,6 +62,10 @@ func (r *Row) Overdue(today Date) bool {
 // foldContentLimit bounds how much long text (content, observations) goes
 // into the search index, to keep a 100k-record index small in memory.
 const foldContentLimit = 240
+
+// sortKeyLimit bounds the part of a title that goes into its collation
+// key: titles are ordered by their first words, ties by id.
+const sortKeyLimit = 24
 
 func clip(s string, n int) string {
 	if len(s) <= n {
@@ -123,49 +127,161 @@ func rowOf(rec *Record, obj Object) *Row {
 		r.Title = "checklist"
 	}
 	r.Fold = Fold(strings.Join(text, " "))
-	r.Key = SortKey(r.Title)
+	r.Key = SortKey(clip(r.Title, sortKeyLimit))
 	return r
 }
 
+// irow is the in-memory form of a Row: dates as day numbers and short
+// enumerations as symbols, so that 100k rows stay small.
+type irow struct {
+	id, village, title, fold, key string
+	actions                       *[]ActionRow
+	updated                       int64
+	n                             int32
+	date, end, deadline           int32 // days since 1970-01-01; 0 means none
+	kind, sub, status, topic      uint16
+	flags                         uint8
+}
+
+// symbols interns the short enumeration strings of rows.
+var symbols = struct {
+	sync.Mutex
+	ids   map[string]uint16
+	names []string
+}{ids: map[string]uint16{"": 0}, names: []string{""}}
+
+func sym(s string) uint16 {
+	symbols.Lock()
+	defer symbols.Unlock()
+	if id, ok := symbols.ids[s]; ok {
+		return id
+	}
+	if len(symbols.names) >= 1<<16-1 {
+		return 0
+	}
+	id := uint16(len(symbols.names))
+	symbols.ids[s] = id
+	symbols.names = append(symbols.names, s)
+	return id
+}
+
+func symName(id uint16) string {
+	symbols.Lock()
+	defer symbols.Unlock()
+	return symbols.names[id]
+}
+
+// dayNum returns d as days since 1970-01-01, or 0 for no date.
+func dayNum(d Date) int32 {
+	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
+		return 0
+	}
+	t := d.Time()
+	if t.IsZero() {
+		return 0
+	}
+	return int32(t.Unix() / 86400)
+}
+
+// dayDate is the inverse of dayNum.
+func dayDate(n int32) Date {
+	if n == 0 {
+		return ""
+	}
+	return DateOf(time.Unix(int64(n)*86400, 0).UTC())
+}
+
+func compact(r *Row) *irow {
+	ir := &irow{id: r.ID, village: r.Village, title: r.Title, fold: r.Fold, key: string(r.Key),
+		updated: r.Updated, n: int32(r.N), date: dayNum(r.Date), end: dayNum(r.End), deadline: dayNum(r.Deadline),
+		kind: sym(string(r.Kind)), sub: sym(r.Sub), status: sym(r.Status), topic: sym(r.Topic)}
+	if len(r.Actions) > 0 {
+		a := append([]ActionRow(nil), r.Actions...)
+		ir.actions = &a
+	}
+	if r.Deleted {
+		ir.flags |= rowDeleted
+	}
+	if r.Conflict {
+		ir.flags |= rowConflict
+	}
+	if r.Remote {
+		ir.flags |= rowRemote
+	}
+	return ir
+}
+
+func (ir *irow) row() Row {
+	r := Row{ID: ir.id, Kind: Kind(symName(ir.kind)), Village: ir.village, Title: ir.title, Fold: ir.fold, Key: []byte(ir.key),
+		Updated: ir.updated, N: int(ir.n), Date: dayDate(ir.date), End: dayDate(ir.end), Deadline: dayDate(ir.deadline),
+		Sub: symName(ir.sub), Status: symName(ir.status), Topic: symName(ir.topic),
+		Deleted: ir.flags&rowDeleted != 0, Conflict: ir.flags&rowConflict != 0, Remote: ir.flags&rowRemote != 0}
+	if ir.actions != nil {
+		r.Actions = append([]ActionRow(nil), (*ir.actions)...)
+	}
+	return r
+}
+
+func (ir *irow) deleted() bool { return ir.flags&rowDeleted != 0 }
+
 type index struct {
 	mu   sync.RWMutex
-	rows map[string]*Row
+	rows map[string]*irow
 }
 
 func (s *Store) loadIndex() error {
-	s.idx = &index{rows: map[string]*Row{}}
-	return s.db.View(func(txn *badger.Txn) error {
+	s.idx = &index{rows: map[string]*irow{}}
+	dec := newRowDecoder()
+	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: pfxIndex, PrefetchValues: true, PrefetchSize: 256})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			r := new(Row)
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, r) }); err != nil {
+			var r *Row
+			err := it.Item().Value(func(v []byte) error {
+				var err error
+				r, err = dec.decode(v)
+				return err
+			})
+			if err != nil {
 				return fmt.Errorf("load index %s: %w", it.Item().Key(), err)
 			}
-			s.idx.rows[r.ID] = r
+			s.idx.rows[r.ID] = compact(r)
 		}
 		return nil
 	})
+	// Decoding leaves garbage the size of the index: hand it back to the
+	// OS now rather than carrying it for the whole session.
+	debug.FreeOSMemory()
+	return err
 }
 
 func (ix *index) put(r *Row) {
+	ir := compact(r)
 	ix.mu.Lock()
-	ix.rows[r.ID] = r
+	ix.rows[r.ID] = ir
 	ix.mu.Unlock()
 }
 
 func (ix *index) get(id string) (*Row, bool) {
 	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	r, ok := ix.rows[id]
-	return r, ok
+	ir, ok := ix.rows[id]
+	ix.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	r := ir.row()
+	return &r, true
 }
 
 // isVillage reports whether id is a live village of the store.
 func (s *Store) isVillage(id string) bool {
-	r, ok := s.idx.get(id)
-	return ok && r.Kind == KindVillage && !r.Deleted
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	ir, ok := s.idx.rows[id]
+	return ok && ir.kind == symVillage && !ir.deleted()
 }
+
+var symVillage, symConcern, symMeeting, symChecklist = sym(string(KindVillage)), sym(string(KindConcern)), sym(string(KindMeeting)), sym(string(KindChecklist))
 
 // Row returns the index row of id.
 func (s *Store) Row(id string) (Row, bool) {
@@ -193,6 +309,8 @@ type Filter struct {
 	Deleted bool
 	// Today is the day Overdue is judged against; "" means today.
 	Today Date
+	// Conflict selects records with an unresolved review conflict.
+	Conflict bool
 }
 
 // Order says how Find sorts.
@@ -208,85 +326,103 @@ const (
 	ByUpdatedDesc
 )
 
-func (f *Filter) match(r *Row, q string, today Date) bool {
-	if r.Deleted != f.Deleted || (f.Kind != "" && r.Kind != f.Kind) || r.Kind == KindChecklist {
-		return false
-	}
-	if f.Village != "" && r.Village != f.Village {
-		return false
-	}
-	if (f.Sub != "" && r.Sub != f.Sub) || (f.Status != "" && r.Status != f.Status) || (f.Topic != "" && r.Topic != f.Topic) {
-		return false
-	}
-	if f.From != "" && (r.Date == "" || r.Date < f.From) {
-		return false
-	}
-	if f.To != "" && (r.Date == "" || r.Date > f.To) {
-		return false
-	}
-	if f.Overdue && !r.Overdue(today) {
-		return false
-	}
-	if f.Mass && (r.Kind != KindConcern || r.N < MassThreshold) {
-		return false
-	}
-	return q == "" || MatchFolded(r.Fold, q)
+// compiled is a Filter prepared for matching compact rows.
+type compiled struct {
+	f                    *Filter
+	kind, sub, st, topic uint16
+	from, to, today      int32
+	q                    string
 }
 
-// Find returns copies of the rows that f selects, sorted by order.
-func (s *Store) Find(f Filter, order Order) []Row {
+func (f *Filter) compile() *compiled {
 	today := f.Today
 	if today == "" {
 		today = Today()
 	}
-	q := Fold(NFC(strings.TrimSpace(f.Query)))
+	c := &compiled{f: f, from: dayNum(f.From), to: dayNum(f.To), today: dayNum(today), q: Fold(NFC(strings.TrimSpace(f.Query)))}
+	c.kind, c.sub, c.st, c.topic = sym(string(f.Kind)), sym(f.Sub), sym(f.Status), sym(f.Topic)
+	return c
+}
+
+func (c *compiled) match(r *irow) bool {
+	f := c.f
+	if r.deleted() != f.Deleted || (c.kind != 0 && r.kind != c.kind) || r.kind == symChecklist {
+		return false
+	}
+	if f.Village != "" && r.village != f.Village {
+		return false
+	}
+	if (c.sub != 0 && r.sub != c.sub) || (c.st != 0 && r.status != c.st) || (c.topic != 0 && r.topic != c.topic) {
+		return false
+	}
+	if c.from != 0 && (r.date == 0 || r.date < c.from) {
+		return false
+	}
+	if c.to != 0 && (r.date == 0 || r.date > c.to) {
+		return false
+	}
+	if f.Overdue && !(r.kind == symConcern && r.deadline != 0 && r.deadline < c.today && !ConcernStatus(symName(r.status)).Done()) {
+		return false
+	}
+	if f.Mass && (r.kind != symConcern || r.n < MassThreshold) {
+		return false
+	}
+	if f.Conflict && r.flags&rowConflict == 0 {
+		return false
+	}
+	return c.q == "" || MatchFolded(r.fold, c.q)
+}
+
+// Find returns copies of the rows that f selects, sorted by order.
+func (s *Store) Find(f Filter, order Order) []Row {
+	c := f.compile()
 	s.idx.mu.RLock()
-	out := make([]Row, 0, 64)
+	hits := make([]*irow, 0, 64)
 	for _, r := range s.idx.rows {
-		if f.match(r, q, today) {
-			out = append(out, *r)
+		if c.match(r) {
+			hits = append(hits, r)
 		}
 	}
+	sortRows(hits, order)
+	out := make([]Row, len(hits))
+	for i, r := range hits {
+		out[i] = r.row()
+	}
 	s.idx.mu.RUnlock()
-	sortRows(out, order)
 	return out
 }
 
 // Count returns how many rows f selects.
 func (s *Store) Count(f Filter) int {
-	today := f.Today
-	if today == "" {
-		today = Today()
-	}
-	q := Fold(NFC(strings.TrimSpace(f.Query)))
+	c := f.compile()
 	s.idx.mu.RLock()
 	defer s.idx.mu.RUnlock()
 	n := 0
 	for _, r := range s.idx.rows {
-		if f.match(r, q, today) {
+		if c.match(r) {
 			n++
 		}
 	}
 	return n
 }
 
-func sortRows(rows []Row, order Order) {
+func sortRows(rows []*irow, order Order) {
 	sort.Slice(rows, func(i, j int) bool {
-		a, b := &rows[i], &rows[j]
+		a, b := rows[i], rows[j]
 		switch order {
 		case ByDateDesc:
-			if a.Date != b.Date {
-				return a.Date > b.Date
+			if a.date != b.date {
+				return a.date > b.date
 			}
 		case ByUpdatedDesc:
-			if a.Updated != b.Updated {
-				return a.Updated > b.Updated
+			if a.updated != b.updated {
+				return a.updated > b.updated
 			}
 		}
-		if c := bytes.Compare(a.Key, b.Key); c != 0 {
-			return c < 0
+		if a.key != b.key {
+			return a.key < b.key
 		}
-		return a.ID < b.ID
+		return a.id < b.id
 	})
 }
 
@@ -305,12 +441,12 @@ func (s *Store) Actions(village string, until Date) []ActionDue {
 	var out []ActionDue
 	s.idx.mu.RLock()
 	for _, r := range s.idx.rows {
-		if r.Kind != KindMeeting || r.Deleted || (village != "" && r.Village != village) {
+		if r.kind != symMeeting || r.deleted() || r.actions == nil || (village != "" && r.village != village) {
 			continue
 		}
-		for _, a := range r.Actions {
+		for _, a := range *r.actions {
 			if !a.Done && a.Due != "" && (until == "" || a.Due <= until) {
-				out = append(out, ActionDue{ActionRow: a, Meeting: r.ID, Village: r.Village, Date: r.Date})
+				out = append(out, ActionDue{ActionRow: a, Meeting: r.id, Village: r.village, Date: dayDate(r.date)})
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -82,7 +83,26 @@ func writeKeyFile(dir string, kf *keyFile) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, filepath.Join(dir, keyFileName))
+	if err := os.Rename(tmp, filepath.Join(dir, keyFileName)); err != nil {
+		return fmt.Errorf("write key file in %s: %w", dir, err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil // NTFS renames are journaled; directories cannot be fsynced
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync dir %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync dir %s: %w", dir, err)
+	}
+	return nil
 }
 
 // newKeyFile makes the key file for a new store: with a passphrase, a

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -135,21 +134,7 @@ func (s *Store) DeleteMeta(keys ...string) error {
 // Conflicted returns the index rows of live records whose review fields
 // hold an unresolved conflict, most recently changed first.
 func (s *Store) Conflicted() []Row {
-	s.idx.mu.RLock()
-	var out []Row
-	for _, r := range s.idx.rows {
-		if r.Conflict && !r.Deleted {
-			out = append(out, *r)
-		}
-	}
-	s.idx.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Updated != out[j].Updated {
-			return out[i].Updated > out[j].Updated
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out
+	return s.Find(Filter{Conflict: true}, ByUpdatedDesc)
 }
 
 // ResolveConflict settles the conflict on a review field of record id by
