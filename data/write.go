@@ -160,10 +160,7 @@ func (s *Store) putRecord(txn *badger.Txn, rec *Record) (*Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode record %s: %w", rec.ID, err)
 	}
-	xb, err := json.Marshal(row)
-	if err != nil {
-		return nil, fmt.Errorf("encode index row %s: %w", rec.ID, err)
-	}
+	xb := encodeRow(row)
 	cb, _ := json.Marshal(s.clock.Last())
 	for _, kv := range [][2][]byte{{recordKey(rec.ID), rb}, {indexKey(rec.ID), xb}, {keyClock, cb}} {
 		if err := txn.Set(kv[0], kv[1]); err != nil {
@@ -581,7 +578,7 @@ func (s *Store) batchPut(wb *badger.WriteBatch, obj Object, rows *[]*Row) error 
 	}
 	row := rowOf(&rec, obj)
 	rb, _ := json.Marshal(&rec)
-	xb, _ := json.Marshal(row)
+	xb := encodeRow(row)
 	seqA, err := s.audit.Next()
 	if err != nil {
 		return err
