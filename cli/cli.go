@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 
@@ -68,11 +67,27 @@ func (e *Env) getenv(k string) string {
 	return e.Getenv(k)
 }
 
+// subcommands maps each subcommand to the method that runs it.
+var subcommands = map[string]func(e *Env, args []string) int{
+	"demo":     (*Env).demo,
+	"backup":   (*Env).runBackup,
+	"restore":  (*Env).runRestore,
+	"licences": func(e *Env, _ []string) int { return e.runLicences() },
+	"licenses": func(e *Env, _ []string) int { return e.runLicences() },
+	"report":   (*Env).runReport,
+	"export":   (*Env).runExport,
+	"enroll":   (*Env).runEnroll,
+	"sync":     (*Env).runSync,
+}
+
 // Run runs the command in e.Args and returns the process exit code: 0 on
 // success, 1 on failure (with a Vietnamese message on stderr), 2 on bad usage.
 func Run(e Env) int {
-	if len(e.Args) > 0 && e.Args[0] == "demo" {
-		return e.demo(e.Args[1:])
+	e.attachConsole()
+	if len(e.Args) > 0 {
+		if cmd, ok := subcommands[e.Args[0]]; ok {
+			return cmd(&e, e.Args[1:])
+		}
 	}
 	fs := flag.NewFlagSet("danvan", flag.ContinueOnError)
 	fs.SetOutput(e.Stderr)
@@ -83,6 +98,13 @@ func Run(e Env) int {
 		fmt.Fprintf(e.Stderr, "Cách dùng:\n  danvan [--store THƯ_MỤC]          mở ứng dụng\n")
 		fmt.Fprintf(e.Stderr, "  danvan demo --commune MÃ_XÃ [--scale N] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]\n")
 		fmt.Fprintf(e.Stderr, "                                    tạo dữ liệu mẫu cho một xã\n")
+		fmt.Fprintf(e.Stderr, "  danvan backup [--out TỆP]         sao lưu kho dữ liệu (đã mã hóa)\n")
+		fmt.Fprintf(e.Stderr, "  danvan restore TỆP                khôi phục kho dữ liệu từ bản sao lưu\n")
+		fmt.Fprintf(e.Stderr, "  danvan report village --village ID|TÊN --from 2026-01-01 --to 2026-06-30 --out tomtat.pdf\n")
+		fmt.Fprintf(e.Stderr, "  danvan report commune --period 2026-Q2 --format xlsx --out baocao.xlsx\n")
+		fmt.Fprintf(e.Stderr, "  danvan export concerns|meetings|visits|households|models --format csv --out TỆP\n")
+		fmt.Fprintf(e.Stderr, "  danvan enroll --server URL --code MÃ   đăng ký máy với máy chủ tỉnh\n")
+		fmt.Fprintf(e.Stderr, "  danvan sync --once                đồng bộ một lần\n")
 		fmt.Fprintf(e.Stderr, "  danvan --version                  in phiên bản\n\nTùy chọn:\n")
 		fs.PrintDefaults()
 	}
@@ -138,10 +160,7 @@ func DefaultStoreDir() (string, error) {
 }
 
 func (e *Env) printVersion() {
-	d := e.Info.Details
-	fmt.Fprintf(e.Stdout, "%s %s (bản dựng %d)\n", d.Name, d.Version, d.Build)
-	fmt.Fprintf(e.Stdout, "Go %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(e.Stdout, "Fyne %s\n", fyneVersion())
+	fmt.Fprint(e.Stdout, Version(e.Info).String())
 }
 
 // fyneVersion is the version of Fyne linked into this binary.

@@ -1,0 +1,280 @@
+package data
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// StatsQuery names one set of figures for StatsMany: a village ("" for
+// the whole commune) and a period, both ends included.
+type StatsQuery struct {
+	Village  string
+	From, To Date
+}
+
+// StatsMany computes, for each query, the same figures as Stats, in one
+// pass over the store: every record is read and decoded once (in
+// parallel), however many villages and periods ask for it. The commune
+// report uses it for every village and the whole commune, this period and
+// an earlier one. today is as for Stats.
+func (s *Store) StatsMany(queries []StatsQuery, today Date) ([]*Stats, error) {
+	if today == "" {
+		today = Today()
+	}
+	accs := make([]*statsAcc, len(queries))
+	var whole []int
+	byVillage := map[string][]int{}
+	for i, q := range queries {
+		accs[i] = newStatsAcc(q.Village, q.From, q.To, today)
+		if q.Village == "" {
+			whole = append(whole, i)
+		} else {
+			byVillage[q.Village] = append(byVillage[q.Village], i)
+		}
+	}
+	matching := func(r *Row) []int {
+		v := byVillage[r.Village]
+		if len(whole) == 0 {
+			return v
+		}
+		return append(append(make([]int, 0, len(whole)+len(v)), whole...), v...)
+	}
+	// Select the rows some query needs, as Stats does before loading.
+	rows := s.Find(Filter{}, ByDateDesc)
+	var need []Row
+	for i := range rows {
+		r := &rows[i]
+		for _, q := range matching(r) {
+			if accs[q].wants(r) {
+				need = append(need, *r)
+				break
+			}
+		}
+	}
+	objs, err := s.loadParallel(need)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	for i := range need {
+		for _, q := range matching(&need[i]) {
+			accs[q].add(&need[i], objs[i])
+		}
+	}
+	out := make([]*Stats, len(accs))
+	for i, a := range accs {
+		out[i] = a.finish()
+	}
+	return out, nil
+}
+
+// loadParallel reads and decodes the records of rows, in their order,
+// with one read transaction per worker.
+func (s *Store) loadParallel(rows []Row) ([]Object, error) {
+	objs := make([]Object, len(rows))
+	workers := max(1, min(runtime.GOMAXPROCS(0), 8, len(rows)/256+1))
+	chunk := (len(rows) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(rows))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			errs[w] = s.db.View(func(txn *badger.Txn) error {
+				for i := lo; i < hi; i++ {
+					rec, err := readRecord(txn, rows[i].ID)
+					if err != nil {
+						return err
+					}
+					obj, err := DecodeRecord(rec)
+					if err != nil {
+						return err
+					}
+					objs[i] = obj
+				}
+				return nil
+			})
+		}(w, lo, hi)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return objs, nil
+}
+
+// statsAcc accumulates one query's figures. Its rules are those of
+// Stats, record for record (TestStatsManyEqualsStats keeps them so).
+type statsAcc struct {
+	st            *Stats
+	from, to      Date
+	months        map[string]*MonthCounts
+	receptionDays map[Date]bool
+}
+
+func newStatsAcc(village string, from, to, today Date) *statsAcc {
+	asOf := to
+	if asOf == "" || asOf > today {
+		asOf = today
+	}
+	a := &statsAcc{from: from, to: to, months: map[string]*MonthCounts{}, receptionDays: map[Date]bool{}}
+	a.st = &Stats{Village: village, From: from, To: to, AsOf: asOf,
+		ByKind: map[ConcernKind]KindCounts{}, ByStatus: map[ConcernStatus]int{}, ByTopic: map[string]int{},
+		MeetingsByKind: map[MeetingKind]int{}, Cung: map[string]int{}, Bam: map[string]int{},
+		ModelsByField: map[string]int{}, ModelsByStatus: map[ModelStatus]int{}, ModelsFieldStatus: map[string]map[ModelStatus]int{}}
+	for d := from; d != "" && to != "" && d <= to; d = d.AddDays(1) {
+		a.month(d)
+	}
+	return a
+}
+
+func (a *statsAcc) month(d Date) *MonthCounts {
+	k := string(d)[:7]
+	m := a.months[k]
+	if m == nil {
+		m = &MonthCounts{Month: k}
+		a.months[k] = m
+	}
+	return m
+}
+
+// wants reports whether Stats would load the record of r.
+func (a *statsAcc) wants(r *Row) bool {
+	from, to := a.from, a.to
+	switch r.Kind {
+	case KindConcern:
+		return r.Date != "" && !(to != "" && r.Date > to)
+	case KindMeeting:
+		return inPeriod(r.Date, from, to)
+	case KindVisit:
+		return !(r.Date == "" || (to != "" && r.Date > to) || (from != "" && r.End < from))
+	case KindModel:
+		return !(to != "" && r.Date > to)
+	}
+	return false
+}
+
+func (a *statsAcc) add(r *Row, obj Object) {
+	if !a.wants(r) {
+		return
+	}
+	st, from, to := a.st, a.from, a.to
+	switch o := obj.(type) {
+	case *Concern:
+		c := o
+		k := st.ByKind[c.ConcernKind]
+		if inPeriod(c.Received, from, to) {
+			k.Received++
+			st.ByStatus[c.Status]++
+			st.ByTopic[c.Topic]++
+			if c.Mass() {
+				st.Mass++
+			}
+			if c.Channel == ChannelReception {
+				a.receptionDays[c.Received] = true
+				st.Received += max(c.People, 1)
+			}
+			a.month(c.Received).Received++
+		}
+		for _, h := range c.History {
+			d := DateOf(h.At)
+			if !inPeriod(d, from, to) {
+				continue
+			}
+			switch h.To {
+			case StatusResolved:
+				k.Resolved++
+				a.month(d).Resolved++
+			case StatusForwarded:
+				k.Forwarded++
+			}
+		}
+		if !c.Status.Done() {
+			k.Open++
+			if c.Overdue(st.AsOf) {
+				k.Overdue++
+			}
+		}
+		st.ByKind[c.ConcernKind] = k
+	case *Meeting:
+		m := o
+		st.Meetings++
+		st.MeetingsByKind[m.MeetingKind]++
+		if m.MeetingKind == MeetingAssembly {
+			st.AssemblyTotal += m.HouseholdsTotal
+			st.AssemblyPresent += m.HouseholdsPresent
+		}
+		for _, x := range m.Actions {
+			switch {
+			case x.Done:
+				st.ActionsDone++
+			case x.Due != "" && x.Due < st.AsOf:
+				st.ActionsOverdue++
+				st.ActionsOpen++
+			default:
+				st.ActionsOpen++
+			}
+		}
+	case *FieldVisit:
+		v := o
+		st.Visits++
+		st.VisitDays += v.Days()
+		st.VisitNights += v.Nights()
+		st.VisitHouseholds += v.Reached()
+		for _, it := range v.Cung {
+			if it.Done {
+				st.Cung[it.Key]++
+			}
+		}
+		for _, it := range v.Bam {
+			if it.Done {
+				st.Bam[it.Key]++
+			}
+		}
+		for d := v.From; d <= v.To && d != ""; d = d.AddDays(1) {
+			if inPeriod(d, from, to) {
+				a.month(d).VisitDays++
+			}
+		}
+	case *Model:
+		m := o
+		st.Models++
+		st.ModelsByField[m.Field]++
+		st.ModelsByStatus[m.Status]++
+		if st.ModelsFieldStatus[m.Field] == nil {
+			st.ModelsFieldStatus[m.Field] = map[ModelStatus]int{}
+		}
+		st.ModelsFieldStatus[m.Field][m.Status]++
+		st.LandM2 += m.LandM2
+		st.WorkDays += m.WorkDays
+		st.MoneyVND += m.MoneyVND
+		st.PeopleReached += m.PeopleReached
+		st.Trainings += m.Trainings
+	}
+}
+
+func (a *statsAcc) finish() *Stats {
+	st := a.st
+	for _, k := range st.ByKind {
+		st.Concerns.Received += k.Received
+		st.Concerns.Resolved += k.Resolved
+		st.Concerns.Forwarded += k.Forwarded
+		st.Concerns.Open += k.Open
+		st.Concerns.Overdue += k.Overdue
+	}
+	st.Receptions = len(a.receptionDays)
+	for _, m := range a.months {
+		st.Monthly = append(st.Monthly, *m)
+	}
+	sort.Slice(st.Monthly, func(i, j int) bool { return st.Monthly[i].Month < st.Monthly[j].Month })
+	return st
+}
