@@ -105,7 +105,8 @@ func (p *CommunePicker) clearChoice() {
 // Results returns the communes listed now.
 func (p *CommunePicker) Results() []data.Commune { return append([]data.Commune(nil), p.results...) }
 
-// choose binds the store to the selected commune and shows the overview.
+// choose binds the store to the selected commune and goes on to the
+// cadre's profile (or, if the store has one, the main window).
 func (p *CommunePicker) choose() {
 	if p.chosen == "" {
 		return
@@ -115,5 +116,5 @@ func (p *CommunePicker) choose() {
 		p.Error.Show()
 		return
 	}
-	p.sh.showOverview()
+	p.sh.storeReady()
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,21 +17,67 @@ import (
 
 // newTestShell returns a shell on a test app and window for a store in a
 // fresh temporary directory (or dir, if given).
+//
+// UI updates that background jobs hand to fyne.Do run on the test
+// goroutine in sh.wait(), as the real driver runs them on the UI
+// goroutine: the test driver would run them at once on the job's
+// goroutine, racing with the test.
 func newTestShell(t *testing.T, dir string) *Shell {
 	t.Helper()
-	a := test.NewTempApp(t)
+	q := newUIQueue()
+	a := &serialApp{App: test.NewTempApp(t)}
+	a.drv = &serialDriver{Driver: a.App.Driver(), q: q, owner: goid()}
+	fyne.SetCurrentApp(a)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 640))
 	if dir == "" {
 		dir = filepath.Join(t.TempDir(), "store")
 	}
 	sh := NewShell(a, w, Options{StoreDir: dir})
+	sh.queue = q
 	t.Cleanup(func() {
 		if err := sh.Close(); err != nil {
 			t.Errorf("close: %v", err)
 		}
 	})
 	return sh
+}
+
+// serialApp is a test app whose driver queues fyne.Do calls from other
+// goroutines (see newTestShell).
+type serialApp struct {
+	fyne.App
+	drv *serialDriver
+}
+
+func (a *serialApp) Driver() fyne.Driver { return a.drv }
+
+type serialDriver struct {
+	fyne.Driver
+	q     *uiQueue
+	owner uint64 // the test goroutine
+}
+
+func (d *serialDriver) DoFromGoroutine(fn func(), wait bool) {
+	if goid() == d.owner {
+		fn()
+		return
+	}
+	if !wait {
+		d.q.push(fn)
+		return
+	}
+	done := make(chan struct{})
+	d.q.push(func() { defer close(done); fn() })
+	<-done
+}
+
+// goid returns the id of the calling goroutine.
+func goid() uint64 {
+	var b [64]byte
+	f := strings.Fields(string(b[:runtime.Stack(b[:], false)]))
+	id, _ := strconv.ParseUint(f[1], 10, 64)
+	return id
 }
 
 // labelTexts returns the texts of the labels laid out under o.
@@ -98,25 +146,29 @@ func TestFirstRunSkipPassphraseThenChooseCommune(t *testing.T) {
 	if got := sh.Store().Commune(); got != "23368" {
 		t.Fatalf("store commune = %q, want 23368", got)
 	}
-	o := sh.Overview
-	if o == nil || sh.Win.Content() != o.Content {
-		t.Fatal("choosing a commune should show the overview")
+	pr := sh.Profile
+	if pr == nil || sh.Win.Content() != pr.Content {
+		t.Fatal("choosing a commune should ask for the cadre's profile")
 	}
-	if want := "Xã Đăk Long, Tỉnh Quảng Ngãi"; o.Commune.Text != want {
-		t.Errorf("commune label = %q, want %q", o.Commune.Text, want)
+	test.Type(pr.Name, "Nguyễn Văn An")
+	test.Tap(pr.Continue)
+	sh.wait()
+	if sh.Main == nil || sh.Win.Content() != sh.Main.Content {
+		t.Fatal("the profile step should lead to the main window")
 	}
-	if len(o.Counts) != len(data.Kinds)-1 {
-		t.Errorf("overview counts %d kinds, want %d (all but the checklist)", len(o.Counts), len(data.Kinds)-1)
+	d := dashboard(t, sh)
+	if want := "Xã Đăk Long, Tỉnh Quảng Ngãi"; d.Commune.Text != want {
+		t.Errorf("commune label = %q, want %q", d.Commune.Text, want)
 	}
-	for k, l := range o.Counts {
+	for _, l := range []*widget.Label{d.Visits, d.Meetings, d.Received, d.Resolved} {
 		if l.Text != "0" {
-			t.Errorf("count of %s in a new store = %q, want 0", k, l.Text)
+			t.Errorf("a figure of a new store shows %q, want 0", l.Text)
 		}
 	}
-	all := strings.Join(labelTexts(o.Content), "\n")
-	for _, want := range []string{"Xã Đăk Long, Tỉnh Quảng Ngãi", "Ý kiến – Kiến nghị", "Hộ gia đình"} {
+	all := strings.Join(labelTexts(sh.Main.Content), "\n")
+	for _, want := range []string{"Xã Đăk Long, Tỉnh Quảng Ngãi", "Ý kiến tiếp nhận", "Tổng quan"} {
 		if !strings.Contains(all, want) {
-			t.Errorf("overview does not show %q; it shows:\n%s", want, all)
+			t.Errorf("main window does not show %q; it shows:\n%s", want, all)
 		}
 	}
 }

@@ -1,0 +1,625 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"danvan/data"
+)
+
+// This file holds the concern form, which other screens open to record a
+// concern raised at a meeting or on a visit, and the form plumbing the
+// meeting form shares: the form dialog, durable drafts written off the
+// UI goroutine, and inline validation while the user types.
+
+// OpenConcernForm opens the concern form in a dialog over the main window.
+// c may be nil (a new concern), prefilled (e.g. from a meeting or visit:
+// Village, MeetingID or VisitID, Channel, Received), or a stored concern
+// to edit. onSaved (may be nil) is called on the UI goroutine with the
+// saved concern. An unsaved form is kept as a durable draft and offered
+// back the next time the same form is opened.
+func OpenConcernForm(sh *Shell, c *data.Concern, onSaved func(*data.Concern)) {
+	openConcernForm(sh, c, onSaved)
+}
+
+// ConcernForm is the form of one concern.
+type ConcernForm struct {
+	sh      *Shell
+	base    data.Concern // what the form started from: id, links, status, history
+	onSaved func(*data.Concern)
+
+	Form                               *Form
+	Kind, Channel, Topic, Complexity   *EnumSelect
+	Received, Accepted                 *DateField
+	Village                            *villageChoice
+	RaiserKind, Person, Household      *EnumSelect
+	RaiserText, Denouncer              *widget.Entry
+	Summary, Content, People, Assignee *widget.Entry
+	MassHint, Deadline, DenouncerKept  *widget.Label
+	Cancel                             *widget.Button
+	Dialog                             *dialog.CustomDialog
+	// DraftPrompt asks whether to restore a kept draft; nil when there was none.
+	DraftPrompt *dialog.ConfirmDialog
+
+	raiserBox, confBox *fyne.Container
+	villages           villageList
+	petitionDays       int
+	raiserID           string // the wanted person or household, kept while their list loads
+	raisers            latest
+	draft              *draftWriter
+	filling            bool // set while the form is filled in by code
+	dirty              bool
+}
+
+// concernDraft is the text of every field of a concern form, as typed.
+type concernDraft struct {
+	Kind, Channel, Received, Accepted, Village  string
+	RaiserKind, RaiserID, RaiserText, Denouncer string
+	Topic, Summary, Content, Complexity         string
+	People, Assignee                            string
+}
+
+// concernDraftKey names the draft slot of a concern form: the concern's
+// own, or a new concern's, apart for each meeting or visit it comes from.
+func concernDraftKey(c *data.Concern) string {
+	switch {
+	case c.ID != "":
+		return "concern/" + c.ID
+	case c.MeetingID != "":
+		return "concern/new/meeting/" + c.MeetingID
+	case c.VisitID != "":
+		return "concern/new/visit/" + c.VisitID
+	}
+	return "concern/new"
+}
+
+// raiserKinds are who can bring a concern other than a tố cáo.
+var raiserKinds = []string{data.RaiserText, data.RaiserHousehold, data.RaiserPerson, data.RaiserAnonymous}
+
+// openConcernForm loads what the form needs off the UI goroutine, then
+// builds and shows it. The returned form is filled in once sh.Go's job
+// has run.
+func openConcernForm(sh *Shell, c *data.Concern, onSaved func(*data.Concern)) *ConcernForm {
+	f := &ConcernForm{sh: sh, onSaved: onSaved}
+	if c != nil {
+		f.base = *c
+	}
+	f.draft = newDraftWriter(sh, concernDraftKey(&f.base))
+	var kept concernDraft
+	var hasDraft bool
+	var profile data.Profile
+	sh.Go(func() error {
+		st := sh.Store()
+		if st == nil {
+			return errNoStore
+		}
+		f.villages = loadVillages(st)
+		f.petitionDays = st.PetitionDays()
+		profile, _ = st.Profile()
+		hasDraft = f.draft.d.Load(&kept)
+		return nil
+	}, func(err error) {
+		if err != nil {
+			sh.ShowError(err)
+			return
+		}
+		f.build()
+		f.fill(f.initial(profile.Name))
+		title := "concerns.form_new"
+		if f.base.ID != "" {
+			title = "concerns.form_edit"
+		}
+		f.show(sh.T(title))
+		if hasDraft {
+			f.DraftPrompt = offerDraft(sh, func() { f.fill(kept); f.changed() }, f.draft.drop)
+		}
+	})
+	return f
+}
+
+func (f *ConcernForm) build() {
+	sh := f.sh
+	changed := func(string) { f.changed() }
+	f.Form = NewForm(sh, f.save)
+	f.Kind = NewEnumSelect(sh, "concern_kind", enumValues(data.ConcernKinds), changed)
+	f.Channel = NewEnumSelect(sh, "channel", data.Channels, changed)
+	f.Received = newDateInput(sh, f.changed)
+	f.Accepted = newDateInput(sh, f.changed)
+	f.Village = newVillageChoice(sh, "", func(string) {
+		f.loadRaisers()
+		f.changed()
+	})
+	f.Village.setRows(f.villages.rows)
+	f.RaiserKind = NewEnumSelect(sh, "raiser", raiserKinds, changed)
+	pickRaiser := func(v string) {
+		if !f.filling {
+			f.raiserID = v
+		}
+		f.changed()
+	}
+	f.Person = newChoice("", nil, nil, pickRaiser)
+	f.Person.PlaceHolder = sh.T("concerns.pick_person")
+	f.Household = newChoice("", nil, nil, pickRaiser)
+	f.Household.PlaceHolder = sh.T("concerns.pick_household")
+	f.RaiserText = newTextInput(changed)
+	f.RaiserText.PlaceHolder = sh.T("concerns.raiser_text_placeholder")
+	f.Denouncer = newTextInput(changed)
+	f.Denouncer.PlaceHolder = sh.T("concerns.denouncer_placeholder")
+	f.DenouncerKept = hintLabel(sh.T("concerns.denouncer_kept"))
+	f.Topic = NewEnumSelect(sh, "topic", data.Topics, changed)
+	f.Summary = newTextInput(changed)
+	f.Content = newTextInput(changed)
+	f.Content.MultiLine = true
+	f.Content.Wrapping = fyne.TextWrapWord
+	f.Content.SetMinRowsVisible(4)
+	f.Complexity = NewEnumSelect(sh, "complexity", enumValues(data.Complexities), changed)
+	f.People = newTextInput(changed)
+	f.MassHint = widget.NewLabel(sh.T("concerns.mass_hint", "Count", data.MassThreshold))
+	f.MassHint.Importance = widget.WarningImportance
+	f.Assignee = newTextInput(changed)
+	choosePlaceholder(sh, f.Kind, f.Channel, f.RaiserKind, f.Topic, f.Complexity)
+	f.Deadline = widget.NewLabel("")
+	f.Deadline.Wrapping = fyne.TextWrapWord
+	f.Deadline.TextStyle = fyne.TextStyle{Bold: true}
+
+	f.raiserBox = container.NewVBox(f.RaiserKind.Select, f.Person.Select, f.Household.Select, f.RaiserText)
+	confLabel := widget.NewLabelWithStyle(sh.T("concerns.denouncer_label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	confLabel.Importance = widget.DangerImportance
+	f.confBox = container.NewVBox(confLabel, f.Denouncer, f.DenouncerKept, hintLabel(sh.T("concerns.denouncer_hint")))
+
+	has := func(e interface{ Value() string }) func() bool { return func() bool { return e.Value() != "" } }
+	hasText := func(d *DateField) func() bool { return Filled(d.Entry) }
+	f.Form.Add("field.concern.kind", f.Kind.Select, has(f.Kind))
+	f.Form.Add("field.concern.summary", f.Summary, Filled(f.Summary))
+	f.Form.Add("field.concern.village", f.Village.Select, has(f.Village))
+	f.Form.Add("concerns.field.channel", f.Channel.Select, nil)
+	f.Form.Add("field.concern.received", f.Received.Entry, hasText(f.Received))
+	f.Form.Add("field.concern.accepted", f.Accepted.Entry, nil)
+	f.Form.Add("concerns.field.raiser", container.NewVBox(f.raiserBox, f.confBox), nil)
+	f.Form.Add("concerns.field.topic", f.Topic.Select, nil)
+	f.Form.Add("concerns.field.content", f.Content, nil)
+	f.Form.Add("field.concern.complexity", f.Complexity.Select, nil)
+	f.Form.Add("concerns.field.people", container.NewVBox(f.People, f.MassHint), nil)
+	f.Form.Add("concerns.field.assignee", f.Assignee, nil)
+	f.Form.Add("concerns.field.deadline", f.Deadline, nil)
+}
+
+// initial is what the form shows before any draft: the concern given,
+// with the defaults of a new one.
+func (f *ConcernForm) initial(cadre string) concernDraft {
+	c := f.base
+	d := concernDraft{
+		Kind: string(c.ConcernKind), Channel: c.Channel, Received: c.Received.Display(), Accepted: c.Accepted.Display(),
+		Village: c.Village, RaiserKind: c.RaiserKind, RaiserID: c.RaiserID, RaiserText: c.RaiserText,
+		Topic: c.Topic, Summary: c.Summary, Content: c.Content, Complexity: string(c.Complexity),
+		Assignee: c.Assignee,
+	}
+	if c.People > 0 {
+		d.People = strconv.Itoa(c.People)
+	}
+	if c.ID == "" {
+		d.Channel = orDefault(d.Channel, data.ChannelReception)
+		d.Received = orDefault(d.Received, f.sh.Today().Display())
+		d.Complexity = orDefault(d.Complexity, string(data.ComplexityNormal))
+		d.RaiserKind = orDefault(d.RaiserKind, data.RaiserText)
+		d.People = orDefault(d.People, "1")
+		d.Assignee = orDefault(d.Assignee, cadre)
+	}
+	return d
+}
+
+// orDefault returns s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// fill shows d in the fields.
+func (f *ConcernForm) fill(d concernDraft) {
+	f.filling = true
+	f.Kind.SetValue(d.Kind)
+	f.Channel.SetValue(d.Channel)
+	f.Received.SetText(d.Received)
+	f.Accepted.SetText(d.Accepted)
+	f.RaiserKind.SetValue(d.RaiserKind)
+	f.raiserID = d.RaiserID
+	f.Village.SetValue(d.Village)
+	f.RaiserText.SetText(d.RaiserText)
+	f.Denouncer.SetText(d.Denouncer)
+	f.Topic.SetValue(d.Topic)
+	f.Summary.SetText(d.Summary)
+	f.Content.SetText(d.Content)
+	f.Complexity.SetValue(d.Complexity)
+	f.People.SetText(d.People)
+	f.Assignee.SetText(d.Assignee)
+	f.filling = false
+	f.update()
+}
+
+// snapshot returns the fields as typed.
+func (f *ConcernForm) snapshot() concernDraft {
+	return concernDraft{
+		Kind: f.Kind.Value(), Channel: f.Channel.Value(), Received: f.Received.Text, Accepted: f.Accepted.Text,
+		Village: f.Village.Value(), RaiserKind: f.RaiserKind.Value(), RaiserID: f.raiserID, RaiserText: f.RaiserText.Text,
+		Denouncer: f.Denouncer.Text, Topic: f.Topic.Value(), Summary: f.Summary.Text, Content: f.Content.Text,
+		Complexity: f.Complexity.Value(), People: f.People.Text, Assignee: f.Assignee.Text,
+	}
+}
+
+func (f *ConcernForm) show(title string) {
+	f.Cancel = widget.NewButtonWithIcon(f.sh.T("btn.cancel"), theme.CancelIcon(), f.cancel)
+	f.Dialog = showFormDialog(f.sh, title, f, f.Form.Box, f.Cancel, f.Form.Save)
+	f.sh.Win.Canvas().Focus(f.Summary)
+}
+
+// SaveForm saves the form when its Save button is enabled (Ctrl+S).
+func (f *ConcernForm) SaveForm() {
+	if !f.Form.Save.Disabled() {
+		f.save()
+	}
+}
+
+// changed follows every edit: update the dependent fields, check the
+// form and keep the draft.
+func (f *ConcernForm) changed() {
+	if f.filling {
+		return
+	}
+	f.dirty = true
+	f.update()
+	f.draft.save(f.snapshot())
+}
+
+// update shows the fields that depend on others, the live deadline and
+// the inline errors of what is typed so far.
+func (f *ConcernForm) update() {
+	denunciation := data.ConcernKind(f.Kind.Value()) == data.ConcernDenunciation
+	setVisible(f.raiserBox, !denunciation)
+	setVisible(f.confBox, denunciation)
+	setVisible(f.DenouncerKept, f.base.RaiserKind == data.RaiserConfidential)
+	rk := f.RaiserKind.Value()
+	setVisible(f.Person.Select, rk == data.RaiserPerson)
+	setVisible(f.Household.Select, rk == data.RaiserHousehold)
+	setVisible(f.RaiserText, rk == data.RaiserText)
+	n, err := strconv.Atoi(strings.TrimSpace(f.People.Text))
+	setVisible(f.MassHint, err == nil && n >= data.MassThreshold)
+	f.Deadline.SetText(f.deadlineText())
+	c, errs := f.concern()
+	liveErrors(f.sh, f.Form, c, errs)
+	f.Form.Check()
+}
+
+// setVisible shows or hides o.
+func setVisible(o fyne.CanvasObject, visible bool) {
+	if visible {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+// deadlineText is the legal deadline that the typed fields give.
+func (f *ConcernForm) deadlineText() string {
+	kind := data.ConcernKind(f.Kind.Value())
+	accepted, ok := f.Accepted.DateOK()
+	switch {
+	case kind == "":
+		return f.sh.T("concerns.deadline_needs_kind")
+	case !ok || accepted == "":
+		return f.sh.T("concerns.deadline_pending")
+	}
+	cx := data.Complexity(f.Complexity.Value())
+	remote := f.villages.remote[f.Village.Value()]
+	days := data.DeadlineDays(kind, cx, remote, f.petitionDays)
+	due := data.LegalDeadline(kind, cx, remote, accepted, f.petitionDays)
+	text := f.sh.T("concerns.deadline_is", "Date", due.Display(), "Count", days)
+	if remote {
+		text += " — " + f.sh.T("concerns.deadline_remote")
+	}
+	if note, _ := dueText(f.sh, due, data.StatusNew, f.sh.Today()); note != "" {
+		text += " (" + note + ")"
+	}
+	return text
+}
+
+// concern returns the concern the fields describe, with the errors of
+// fields that do not parse.
+func (f *ConcernForm) concern() (*data.Concern, []data.FieldError) {
+	c := f.base
+	var errs []data.FieldError
+	c.ConcernKind = data.ConcernKind(f.Kind.Value())
+	c.Channel = f.Channel.Value()
+	c.Received, errs = parseDateInput(f.Received, "field.concern.received", errs)
+	c.Accepted, errs = parseDateInput(f.Accepted, "field.concern.accepted", errs)
+	c.Village = f.Village.Value()
+	c.RaiserID, c.RaiserText, c.Denouncer = "", "", ""
+	if c.ConcernKind == data.ConcernDenunciation {
+		// The identity goes only to the confidential field; an edit that
+		// leaves it empty keeps the one stored.
+		c.Denouncer = strings.TrimSpace(f.Denouncer.Text)
+		if c.Denouncer == "" && f.base.RaiserKind != data.RaiserConfidential {
+			c.RaiserKind = data.RaiserAnonymous
+		} else {
+			c.RaiserKind = data.RaiserConfidential
+		}
+	} else {
+		c.RaiserKind = f.RaiserKind.Value()
+		switch c.RaiserKind {
+		case data.RaiserPerson:
+			c.RaiserID = f.Person.Value()
+		case data.RaiserHousehold:
+			c.RaiserID = f.Household.Value()
+		case data.RaiserText:
+			c.RaiserText = strings.TrimSpace(f.RaiserText.Text)
+		}
+	}
+	c.Topic = f.Topic.Value()
+	c.Summary = strings.TrimSpace(f.Summary.Text)
+	c.Content = strings.TrimSpace(f.Content.Text)
+	c.Complexity = data.Complexity(f.Complexity.Value())
+	c.People, errs = parseCountInput(f.People, "field.concern.people", errs)
+	c.Assignee = strings.TrimSpace(f.Assignee.Text)
+	return &c, errs
+}
+
+// loadRaisers fills the person and household pickers with the chosen
+// village's key persons and households.
+func (f *ConcernForm) loadRaisers() {
+	village := f.Village.Value()
+	var persons, households []data.Row
+	f.raisers.run(f.sh, func(st *data.Store) {
+		if village == "" {
+			return
+		}
+		persons = st.Find(data.Filter{Kind: data.KindPerson, Village: village}, data.ByTitle)
+		households = st.Find(data.Filter{Kind: data.KindHousehold, Village: village}, data.ByTitle)
+	}, func() {
+		ids, labels := rowChoices(persons)
+		setChoices(f.Person, "", ids, labels, f.raiserID)
+		ids, labels = rowChoices(households)
+		setChoices(f.Household, "", ids, labels, f.raiserID)
+		f.update()
+	})
+}
+
+func (f *ConcernForm) save() {
+	c, errs := f.concern()
+	if len(errs) > 0 {
+		showFormErrors(f.sh, f.Form, &data.ValidationError{Kind: data.KindConcern, Fields: errs})
+		return
+	}
+	f.Form.Save.Disable()
+	f.sh.Go(func() error {
+		st := f.sh.Store()
+		if st == nil {
+			return errNoStore
+		}
+		return st.Save(c)
+	}, func(err error) {
+		f.Form.Check()
+		if err != nil {
+			showFormErrors(f.sh, f.Form, err)
+			return
+		}
+		f.draft.drop()
+		f.Dialog.Hide()
+		if f.onSaved != nil {
+			f.onSaved(c)
+		}
+	})
+}
+
+// cancel closes the form and drops its draft, asking first when
+// something was typed.
+func (f *ConcernForm) cancel() { cancelForm(f.sh, f.dirty, f.Dialog, f.draft) }
+
+// ---- form plumbing shared with the meeting form ----
+
+// choosePlaceholder sets what the drop-downs show before a choice.
+func choosePlaceholder(sh *Shell, selects ...*EnumSelect) {
+	for _, e := range selects {
+		e.PlaceHolder = sh.T("concerns.choose")
+		e.Refresh()
+	}
+}
+
+// newTextInput returns an entry that calls changed on every edit.
+func newTextInput(changed func(string)) *widget.Entry {
+	e := widget.NewEntry()
+	e.OnChanged = changed
+	return e
+}
+
+// newDateInput returns a date field that calls changed on every edit,
+// also while the date is still incomplete (so the draft keeps it).
+func newDateInput(sh *Shell, changed func()) *DateField {
+	d := NewDateField(sh, nil)
+	own := d.OnChanged
+	d.OnChanged = func(s string) {
+		own(s)
+		changed()
+	}
+	return d
+}
+
+// parseDateInput returns the date typed in d, adding an error for field
+// to errs when it is not a date.
+func parseDateInput(d *DateField, field string, errs []data.FieldError) (data.Date, []data.FieldError) {
+	v, ok := d.DateOK()
+	if !ok {
+		errs = append(errs, data.FieldError{Field: field, Msg: data.MsgInvalid})
+	}
+	return v, errs
+}
+
+// parseCountInput returns the whole number typed in e (0 when empty), adding
+// an error for field to errs when it is not one.
+func parseCountInput(e *widget.Entry, field string, errs []data.FieldError) (int, []data.FieldError) {
+	s := strings.TrimSpace(e.Text)
+	if s == "" {
+		return 0, errs
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(s, ".", ""))
+	if err != nil {
+		errs = append(errs, data.FieldError{Field: field, Msg: data.MsgInvalid})
+	}
+	return n, errs
+}
+
+// fieldAliases maps the data package's label id of a field to the one a
+// form shows, where the catalogue's label does not fit the field.
+var fieldAliases = map[string]string{
+	"field.concern.people": "concerns.field.people",
+}
+
+// aliasErrors returns err with its field ids mapped by fieldAliases.
+func aliasErrors(err error) error {
+	ve, ok := data.AsValidation(err)
+	if !ok {
+		return err
+	}
+	out := &data.ValidationError{Kind: ve.Kind}
+	for _, fe := range ve.Fields {
+		if a, ok := fieldAliases[fe.Field]; ok {
+			fe.Field = a
+		}
+		if a, ok := fieldAliases[fe.Other]; ok {
+			fe.Other = a
+		}
+		out.Fields = append(out.Fields, fe)
+	}
+	return out
+}
+
+// showFormErrors shows err next to the form's fields, or in a dialog
+// when it is not a validation error.
+func showFormErrors(sh *Shell, form *Form, err error) {
+	if !form.ShowErrors(aliasErrors(err)) {
+		sh.ShowError(err)
+	}
+}
+
+// liveErrors shows, while the user types, the errors of obj and the parse
+// errors errs, except "required" (Save stays disabled for those) and
+// fields the form does not show.
+func liveErrors(sh *Shell, form *Form, obj data.Object, errs []data.FieldError) {
+	all := errs
+	if ve, ok := data.AsValidation(data.Validate(obj, nil)); ok {
+		all = append(all, ve.Fields...)
+	}
+	ve, _ := data.AsValidation(aliasErrors(&data.ValidationError{Kind: obj.Kind(), Fields: all}))
+	shown := &data.ValidationError{Kind: obj.Kind()}
+	for _, fe := range ve.Fields {
+		if _, ok := form.errs[fe.Field]; ok && fe.Msg != data.MsgRequired {
+			shown.Fields = append(shown.Fields, fe)
+		}
+	}
+	if len(shown.Fields) == 0 {
+		form.ShowErrors(nil)
+		return
+	}
+	form.ShowErrors(shown)
+}
+
+// showFormDialog shows a form's body in a dialog with the buttons at the
+// bottom right (extra ones first). Esc closes it (keeping its draft) and,
+// while it is open, Ctrl+S saves it through form.
+func showFormDialog(sh *Shell, title string, form Saver, body fyne.CanvasObject, buttons ...fyne.CanvasObject) *dialog.CustomDialog {
+	bar := container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, buttons...)...)
+	content := container.NewBorder(nil, bar, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	d := dialog.NewCustomWithoutButtons(title, content, sh.Win)
+	size := sh.Win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(800, size.Width*0.96), size.Height*0.94))
+	d.SetOnClosed(func() { sh.ClearActiveForm(form) })
+	sh.ShowDialog(d)
+	sh.SetActiveForm(form)
+	return d
+}
+
+// cancelForm closes a form's dialog and drops its draft, asking first
+// when the user typed something.
+func cancelForm(sh *Shell, dirty bool, d dialog.Dialog, draft *draftWriter) {
+	if !dirty {
+		draft.drop()
+		d.Hide()
+		return
+	}
+	dialog.ShowConfirm(sh.T("confirm.title"), sh.T("confirm.discard"), func(ok bool) {
+		if ok {
+			draft.drop()
+			d.Hide()
+		}
+	}, sh.Win)
+}
+
+// offerDraft asks whether to restore a draft kept from an earlier,
+// unsaved form: restore fills the form with it, discard drops it.
+func offerDraft(sh *Shell, restore, discard func()) *dialog.ConfirmDialog {
+	d := dialog.NewConfirm(sh.T("concerns.draft_title"), sh.T("concerns.draft_question"), func(ok bool) {
+		if ok {
+			restore()
+		} else {
+			discard()
+		}
+	}, sh.Win)
+	d.SetConfirmText(sh.T("concerns.draft_restore"))
+	d.SetDismissText(sh.T("concerns.draft_discard"))
+	d.Show()
+	return d
+}
+
+// draftWriter keeps a form's draft in the store off the UI goroutine.
+// Writes happen in order and only the newest snapshot is written, so a
+// Drop is never overtaken by an older Save.
+type draftWriter struct {
+	sh   *Shell
+	d    *Draft
+	mu   sync.Mutex
+	busy bool
+	next func()
+}
+
+func newDraftWriter(sh *Shell, key string) *draftWriter {
+	return &draftWriter{sh: sh, d: NewDraft(sh, key)}
+}
+
+// save keeps v (a snapshot the caller no longer changes) as the draft.
+func (w *draftWriter) save(v any) { w.queue(func() { w.d.Save(v) }) }
+
+// drop forgets the draft.
+func (w *draftWriter) drop() { w.queue(w.d.Drop) }
+
+func (w *draftWriter) queue(op func()) {
+	w.mu.Lock()
+	w.next = op
+	if w.busy {
+		w.mu.Unlock()
+		return
+	}
+	w.busy = true
+	w.mu.Unlock()
+	w.sh.Go(func() error {
+		for {
+			w.mu.Lock()
+			op := w.next
+			w.next = nil
+			if op == nil {
+				w.busy = false
+				w.mu.Unlock()
+				return nil
+			}
+			w.mu.Unlock()
+			op()
+		}
+	}, nil)
+}

@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"danvan/data"
+)
+
+// navWidth is the width of the navigation column.
+const navWidth = 230
+
+// MainWindow is the window's content once the store is open: a
+// navigation list built from Screens() on the left, and the current
+// screen. Each screen is built once, kept, and refreshed when shown again.
+type MainWindow struct {
+	sh   *Shell
+	defs []ScreenDef
+
+	Nav     *widget.List
+	Commune *widget.Label
+	Content fyne.CanvasObject
+
+	body       *fyne.Container
+	cache      map[string]Screen
+	current    string
+	navigating bool // the list is being selected from code
+}
+
+func newMainWindow(sh *Shell) *MainWindow {
+	m := &MainWindow{sh: sh, defs: Screens(), cache: map[string]Screen{}}
+	m.Nav = widget.NewList(
+		func() int { return len(m.defs) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("Ý kiến – Kiến nghị"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(m.defs) {
+				return
+			}
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(m.defs[i].Icon)
+			row.Objects[1].(*widget.Label).SetText(sh.T(m.defs[i].TitleID))
+		})
+	m.Nav.OnSelected = func(i widget.ListItemID) {
+		if !m.navigating && i < len(m.defs) {
+			m.show(m.defs[i].ID)
+		}
+	}
+	m.Commune = wrapLabel("")
+	m.Commune.TextStyle = fyne.TextStyle{Bold: true}
+	m.setCommune()
+	title := widget.NewLabel(sh.T("app.title"))
+	title.Importance = widget.LowImportance
+	nav := container.NewBorder(container.NewVBox(title, m.Commune, widget.NewSeparator()), nil, nil, nil, m.Nav)
+	m.body = container.NewStack()
+	m.Content = container.NewBorder(nil, nil,
+		container.NewHBox(container.New(widthLayout{navWidth}, nav), widget.NewSeparator()), nil, m.body)
+	return m
+}
+
+// setCommune shows the commune's name above the navigation.
+func (m *MainWindow) setCommune() {
+	code := m.sh.Store().Commune()
+	name := code
+	if c, ok := data.CommuneByCode(code); ok {
+		name = c.Name
+	}
+	m.Commune.SetText(name)
+}
+
+func (m *MainWindow) index(id string) int {
+	for i, d := range m.defs {
+		if d.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// show makes the screen id current, building it the first time, and
+// refreshes it. It returns nil for an unknown id.
+func (m *MainWindow) show(id string) Screen {
+	i := m.index(id)
+	if i < 0 {
+		return nil
+	}
+	s := m.cache[id]
+	if s == nil {
+		s = m.defs[i].Make(m.sh)
+		m.cache[id] = s
+	}
+	m.current = id
+	m.body.Objects = []fyne.CanvasObject{s.Content()}
+	m.body.Refresh()
+	m.navigating = true
+	m.Nav.Select(i)
+	m.navigating = false
+	s.Refresh()
+	return s
+}
+
+// rebuild drops every screen and rebuilds the navigation and the current
+// screen, in the shell's (new) language.
+func (m *MainWindow) rebuild() {
+	m.sh.forms = nil
+	m.sh.installShortcuts()
+	m.Nav.Refresh()
+	m.reset(true)
+}
+
+// reset drops the built screens, all of them or all but the current one
+// (after the store was reopened), and shows the current screen again.
+func (m *MainWindow) reset(all bool) {
+	cur := m.cache[m.current]
+	m.cache = map[string]Screen{}
+	if !all && cur != nil {
+		m.cache[m.current] = cur
+	}
+	if m.current != "" {
+		m.show(m.current)
+	}
+}
+
+// ShowScreen makes the screen id ("dashboard", "concerns"…) current,
+// building it the first time and refreshing it, and returns it; nil if
+// there is no such screen or the main window is not shown yet.
+func (sh *Shell) ShowScreen(id string) Screen {
+	if sh.Main == nil {
+		return nil
+	}
+	return sh.Main.show(id)
+}
+
+// Current returns the screen shown now, or nil.
+func (sh *Shell) Current() Screen {
+	if sh.Main == nil {
+		return nil
+	}
+	return sh.Main.cache[sh.Main.current]
+}
+
+// CurrentID returns the id of the screen shown now, or "".
+func (sh *Shell) CurrentID() string {
+	if sh.Main == nil {
+		return ""
+	}
+	return sh.Main.current
+}
+
+// ThemeIcon returns the current theme's icon name, looked up each time it
+// is drawn. Screens registered from init should use it for
+// ScreenDef.Icon: theme.HomeIcon() and the like, called before the app
+// exists, log "Attempt to access current Fyne app when none is started".
+func ThemeIcon(name fyne.ThemeIconName) fyne.Resource { return themeIcon(name) }
+
+type themeIcon fyne.ThemeIconName
+
+// Name returns the name of the current theme's icon.
+func (n themeIcon) Name() string { return theme.Icon(fyne.ThemeIconName(n)).Name() }
+
+// Content returns the current theme's icon.
+func (n themeIcon) Content() []byte { return theme.Icon(fyne.ThemeIconName(n)).Content() }

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"danvan/data"
+)
+
+func TestModelMovesAlongItsStatusChain(t *testing.T) {
+	sh := fieldShell(t)
+	mustSave(t, sh, &data.Model{Name: "Tổ tự quản đường làng", Field: data.FieldPolitics, ModelKind: data.ModelCollective,
+		Status: data.ModelRecognised, Registered: "2025-06-01"})
+	s := showScreen[*ModelsScreen](t, sh, "models")
+
+	// Add a model through the form.
+	s.New()
+	sh.wait()
+	f := s.Form
+	if f == nil || f.Status.Value() != string(data.ModelRegistered) || f.Registered.Date() != sh.Today() {
+		t.Fatal("a new model should start as registered today")
+	}
+	test.Type(f.Name, "Hiến đất làm đường bê tông")
+	f.Field.SetSelected(sh.EnumText("model_field", data.FieldEconomy))
+	test.Type(f.Land, "1.200,5")
+	test.Type(f.WorkDays, "300")
+	test.Type(f.Money, "15.000.000")
+	test.Type(f.Trainings, "2")
+	test.Tap(f.Form.Save)
+	sh.wait()
+	d := s.Detail
+	if d == nil || !s.pages.showing(d.Content) {
+		t.Fatalf("saving should show the model; errors %q", f.Form.ErrorText("models.field.land"))
+	}
+	var m data.Model
+	if err := sh.Store().Load(d.M.ID, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.LandM2 != 1200.5 || m.WorkDays != 300 || m.MoneyVND != 15000000 || m.Trainings != 2 || m.Field != data.FieldEconomy ||
+		m.ModelKind != data.ModelCollective || m.Status != data.ModelRegistered {
+		t.Fatalf("stored model %+v", m)
+	}
+	if !hasLabel(d.Content, "1.200,5") || !hasLabel(d.Content, "15.000.000") {
+		t.Errorf("the detail should show the counted results: %q", labelTexts(d.Content))
+	}
+	checkCells := func(want map[string]map[data.ModelStatus]string) {
+		t.Helper()
+		for _, fl := range data.ModelFields {
+			for _, st := range data.ModelStatuses {
+				w := want[fl][st]
+				if w == "" {
+					w = "0"
+				}
+				if got := s.Cells[fl][st].Text; got != w {
+					t.Errorf("grid %s × %s = %s, want %s", fl, st, got, w)
+				}
+			}
+		}
+		if s.Total.Text != "2" {
+			t.Errorf("total %s, want 2", s.Total.Text)
+		}
+	}
+	checkCells(map[string]map[data.ModelStatus]string{
+		data.FieldEconomy:  {data.ModelRegistered: "1"},
+		data.FieldPolitics: {data.ModelRecognised: "1"},
+	})
+
+	// Chuyển bước asks first; cancelling changes nothing.
+	if d.Step.Text != "Chuyển sang: Triển khai hiệu quả" {
+		t.Errorf("step button %q", d.Step.Text)
+	}
+	test.Tap(d.Step)
+	if d.StepConfirm == nil {
+		t.Fatal("Chuyển bước should ask for confirmation")
+	}
+	d.StepConfirm.Dismiss()
+	sh.wait()
+	if err := sh.Store().Load(m.ID, &m); err != nil || m.Status != data.ModelRegistered {
+		t.Fatalf("cancelled step changed the status to %s", m.Status)
+	}
+	test.Tap(d.Step)
+	d.StepConfirm.Confirm()
+	sh.wait()
+	if err := sh.Store().Load(m.ID, &m); err != nil || m.Status != data.ModelEffective {
+		t.Fatalf("status after one step: %s (%v)", m.Status, err)
+	}
+	checkCells(map[string]map[data.ModelStatus]string{
+		data.FieldEconomy:  {data.ModelEffective: "1"},
+		data.FieldPolitics: {data.ModelRecognised: "1"},
+	})
+	d = s.Detail
+	if d.M.Status != data.ModelEffective || d.Step.Text != "Chuyển sang: Được công nhận" {
+		t.Errorf("the detail should follow: status %s, button %q", d.M.Status, d.Step.Text)
+	}
+
+	// Walk to the end of the chain: the button then stays disabled.
+	for range 3 {
+		test.Tap(s.Detail.Step)
+		s.Detail.StepConfirm.Confirm()
+		sh.wait()
+	}
+	if err := sh.Store().Load(m.ID, &m); err != nil || m.Status != data.ModelAwarded {
+		t.Fatalf("status at the end: %s", m.Status)
+	}
+	if !s.Detail.Step.Disabled() {
+		t.Error("Chuyển bước should be disabled at the end of the chain")
+	}
+	checkCells(map[string]map[data.ModelStatus]string{
+		data.FieldEconomy:  {data.ModelAwarded: "1"},
+		data.FieldPolitics: {data.ModelRecognised: "1"},
+	})
+
+	// Tapping a count lists those models.
+	test.Tap(s.Cells[data.FieldPolitics][data.ModelRecognised])
+	sh.wait()
+	if rows := s.List.Rows(); len(rows) != 1 || rows[0].Title != "Tổ tự quản đường làng" || !s.pages.showing(s.pages.list) {
+		t.Errorf("tapping a count should list its models: %+v", rows)
+	}
+	test.Tap(s.ClearFilters)
+	sh.wait()
+	if len(s.List.Rows()) != 2 {
+		t.Errorf("clearing the filters lists %d models, want 2", len(s.List.Rows()))
+	}
+}
+
+func TestModelFormRefusesUnreadableNumbers(t *testing.T) {
+	sh := fieldShell(t)
+	s := showScreen[*ModelsScreen](t, sh, "models")
+	s.New()
+	sh.wait()
+	f := s.Form
+	test.Type(f.Name, "Dân vận khéo trong xây dựng nông thôn mới")
+	f.Field.SetSelected(sh.EnumText("model_field", data.FieldCulture))
+	test.Type(f.WorkDays, "ba trăm")
+	test.Tap(f.Form.Save)
+	sh.wait()
+	if got := f.Form.ErrorText("models.field.work_days"); got != "Ngày công: giá trị không hợp lệ" {
+		t.Errorf("inline error %q", got)
+	}
+	if n := sh.Store().Count(data.Filter{Kind: data.KindModel}); n != 0 {
+		t.Errorf("%d models saved with an unreadable number", n)
+	}
+}
+
+func TestNumbersTheVietnameseWay(t *testing.T) {
+	for s, want := range map[string]float64{"": 0, "1200": 1200, "1.200": 1200, "1.200,5": 1200.5, "1200.5": 1200.5, "1200,75": 1200.75, "1 250": 1250} {
+		if got, ok := parseAmount(s); !ok || got != want {
+			t.Errorf("parseAmount(%q) = %v, %v; want %v", s, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"abc", "-5", "1,2,3"} {
+		if _, ok := parseAmount(bad); ok {
+			t.Errorf("parseAmount(%q) should fail", bad)
+		}
+	}
+	if n, ok := parseCount("15.000.000"); !ok || n != 15000000 {
+		t.Errorf("parseCount = %d, %v", n, ok)
+	}
+	if got := formatAmount(1200.5); got != "1.200,5" {
+		t.Errorf("formatAmount = %q", got)
+	}
+}

@@ -1,0 +1,292 @@
+package ui
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"danvan/data"
+	"danvan/i18n"
+)
+
+// settings shows the settings screen, loaded.
+func settings(t *testing.T, sh *Shell) *Settings {
+	t.Helper()
+	s, ok := sh.ShowScreen("settings").(*Settings)
+	if !ok {
+		t.Fatal("no settings screen")
+	}
+	sh.wait()
+	return s
+}
+
+func TestLanguageSwitchRelabelsAtOnce(t *testing.T) {
+	sh := newTestShell(t, "")
+	firstRun(t, sh, "Nguyễn Văn An")
+	s := settings(t, sh)
+	before := allTexts(sh.Main.Content)
+	for _, want := range []string{"Cài đặt", "Thùng rác", "Tổng quan", "Ngôn ngữ", "Thông tin cán bộ"} {
+		if !strings.Contains(before, want) {
+			t.Errorf("Vietnamese window lacks %q:\n%s", want, before)
+		}
+	}
+
+	s.Lang.Choose(i18n.EN)
+	sh.wait()
+	if sh.Lang() != i18n.EN {
+		t.Fatalf("language %q after choosing English", sh.Lang())
+	}
+	if sh.CurrentID() != "settings" {
+		t.Errorf("after the switch the window shows %q, want settings still", sh.CurrentID())
+	}
+	s2 := sh.Current().(*Settings)
+	if s2 == s {
+		t.Error("the settings screen was not rebuilt in English")
+	}
+	after := allTexts(sh.Main.Content)
+	for _, want := range []string{"Settings", "Trash", "Overview", "Language", "Cadre profile", "Notebook passphrase", "Set passphrase"} {
+		if !strings.Contains(after, want) {
+			t.Errorf("after switching to English the window lacks %q:\n%s", want, after)
+		}
+	}
+	if strings.Contains(after, "Thùng rác") || strings.Contains(after, "Ngôn ngữ") {
+		t.Errorf("Vietnamese labels left after the switch:\n%s", after)
+	}
+	if sh.Win.MainMenu().Items[0].Label != "File" {
+		t.Errorf("menu %q", sh.Win.MainMenu().Items[0].Label)
+	}
+	d := dashboard(t, sh)
+	if got := allTexts(d.Content()); !strings.Contains(got, "Field visits") || !strings.Contains(got, "Not connected to a server") {
+		t.Errorf("dashboard after the switch:\n%s", got)
+	}
+	if p, _ := sh.Store().Profile(); p.Lang != "en" {
+		t.Errorf("profile language %q, want en", p.Lang)
+	}
+	if sh.App.Preferences().String(prefLang) != "en" {
+		t.Error("the language preference was not kept")
+	}
+	if got := lang.L("Cancel"); got != "Cancel" {
+		t.Errorf("Fyne's own Cancel in English is %q", got)
+	}
+
+	// And back.
+	settings(t, sh).Lang.Choose(i18n.VI)
+	sh.wait()
+	if got := allTexts(sh.Main.Content); !strings.Contains(got, "Cài đặt") || strings.Contains(got, "Settings") {
+		t.Errorf("back to Vietnamese:\n%s", got)
+	}
+	if got := lang.L("Cancel"); got != "Hủy" {
+		t.Errorf("Fyne's own Cancel in Vietnamese is %q, whatever the system locale", got)
+	}
+}
+
+func TestSettingsProfileAndStore(t *testing.T) {
+	sh := newTestShell(t, "")
+	firstRun(t, sh, "Nguyễn Văn An")
+	s := settings(t, sh)
+	if s.Name.Text != "Nguyễn Văn An" || s.Unit.Text != "Ban Dân vận Đảng ủy xã" {
+		t.Errorf("profile shown %q, %q", s.Name.Text, s.Unit.Text)
+	}
+	s.Name.SetText("  ")
+	if !s.Profile.Save.Disabled() {
+		t.Error("Save should be disabled without a name")
+	}
+	s.Name.SetText("Hồ Thị Lan")
+	s.Unit.SetText("Hội Phụ nữ xã")
+	test.Tap(s.Profile.Save)
+	sh.wait()
+	if p, _ := sh.Store().Profile(); p.Name != "Hồ Thị Lan" || p.Unit != "Hội Phụ nữ xã" || p.Lang != "vi" {
+		t.Errorf("stored profile %+v", p)
+	}
+	if !s.ProfileStatus.Visible() {
+		t.Error("no 'saved' feedback")
+	}
+	if !strings.Contains(s.StoreDir.Text, sh.Store().Dir()) || !strings.HasSuffix(s.StoreSize.Text, " MB") {
+		t.Errorf("store facts %q, %q", s.StoreDir.Text, s.StoreSize.Text)
+	}
+	if s.Commune.Text != "Xã Đăk Long, Tỉnh Quảng Ngãi · 23368" {
+		t.Errorf("commune %q", s.Commune.Text)
+	}
+	if got := formatMB(5<<20+1<<19, i18n.VI); got != "5,5 MB" {
+		t.Errorf("formatMB = %q", got)
+	}
+}
+
+func TestSettingsChecklist(t *testing.T) {
+	sh := newTestShell(t, "")
+	firstRun(t, sh, "Nguyễn Văn An")
+	s := settings(t, sh)
+	st := sh.Store()
+	labels := func(items []data.ChecklistItem) []string {
+		var out []string
+		for _, it := range items {
+			out = append(out, it.Label)
+		}
+		return out
+	}
+	if got := s.Cung.Labels(); !slices.Equal(got, labels(data.DefaultChecklist().Cung)) {
+		t.Fatalf("cùng items %v, want the defaults", got)
+	}
+
+	test.Type(s.Cung.NewItem, "cùng học chữ")
+	test.Tap(s.Cung.Add)
+	sh.wait()
+	cung := st.Checklist().Cung
+	if got := labels(cung); len(got) != 5 || got[4] != "cùng học chữ" {
+		t.Fatalf("stored cùng items %v", got)
+	}
+	if id := cung[4].ID; id != "cung_hoc_chu" {
+		t.Errorf("new item id %q", id)
+	}
+	if !strings.Contains(allTexts(s.Cung.Content), "cùng học chữ") {
+		t.Error("the new item is not shown")
+	}
+
+	// A duplicate (without diacritics) is refused inline.
+	test.Type(s.Cung.NewItem, "Cung an")
+	test.Tap(s.Cung.Add)
+	sh.wait()
+	if !s.Cung.Error.Visible() || !strings.Contains(s.Cung.Error.Text, "đã có") || len(st.Checklist().Cung) != 5 {
+		t.Errorf("duplicate item: error %q, %d items", s.Cung.Error.Text, len(st.Checklist().Cung))
+	}
+
+	if !s.Bam.Rename(0, "bám bản") {
+		t.Fatalf("rename refused: %q", s.Bam.Error.Text)
+	}
+	sh.wait()
+	bam := st.Checklist().Bam
+	if bam[0].Label != "bám bản" || bam[0].ID != "bam_don_vi" {
+		t.Errorf("renamed item %+v: the id must stay", bam[0])
+	}
+	s.Bam.askRemove(1)
+	if sh.Win.Canvas().Overlays().Top() == nil {
+		t.Fatal("removing an item should ask first")
+	}
+	pressEsc(sh) // No
+	sh.wait()
+	if len(st.Checklist().Bam) != 3 {
+		t.Fatal("Esc on the question removed the item")
+	}
+	s.Bam.Remove(1)
+	sh.wait()
+	if got := labels(st.Checklist().Bam); !slices.Equal(got, []string{"bám bản", "bám chủ trương chính sách"}) {
+		t.Errorf("bám items after removing %v", got)
+	}
+}
+
+func TestSettingsPassphraseChange(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	const oldPass, newPass = "Mật khẩu cũ 2025", "Mật khẩu mới 2026"
+	sh := newTestShell(t, dir)
+	sh.Start()
+	test.Type(sh.Unlock.Pass, oldPass)
+	test.Type(sh.Unlock.Confirm, oldPass)
+	test.Tap(sh.Unlock.Submit)
+	sh.wait()
+	chooseCommune(t, sh, "dak long", "23368")
+	test.Type(sh.Profile.Name, "Nguyễn Văn An")
+	test.Tap(sh.Profile.Continue)
+	sh.wait()
+	v := &data.Village{Name: "Thôn Đăk Ang", VillageKind: data.VillageThon}
+	if err := sh.Store().Save(v); err != nil {
+		t.Fatal(err)
+	}
+
+	p := settings(t, sh).Pass
+	if p.Intro.Visible() || !p.oldRow.Visible() {
+		t.Error("a store with a passphrase should ask for the current one")
+	}
+	// Checks before anything is closed.
+	test.Type(p.Old, oldPass)
+	test.Type(p.New, "ngắn")
+	test.Type(p.Confirm, "ngắn")
+	test.Tap(p.Submit)
+	if !p.Error.Visible() || !strings.Contains(p.Error.Text, "ít nhất 8") {
+		t.Errorf("short passphrase: %q", p.Error.Text)
+	}
+	p.New.SetText(newPass)
+	p.Confirm.SetText(newPass + "!")
+	test.Tap(p.Submit)
+	if p.Error.Text != sh.T("err.passphrase_mismatch") {
+		t.Errorf("mismatch: %q", p.Error.Text)
+	}
+
+	// A wrong current passphrase: inline error, the store stays open.
+	p.Old.SetText("sai mật khẩu")
+	p.Confirm.SetText(newPass)
+	test.Tap(p.Submit)
+	sh.wait()
+	if p.Error.Text != "Mật khẩu không đúng." || p.Old.Text != "" || sh.Store() == nil {
+		t.Fatalf("wrong old passphrase: error %q, old entry %q, store open %v", p.Error.Text, p.Old.Text, sh.Store() != nil)
+	}
+
+	test.Type(p.Old, oldPass)
+	test.Tap(p.Submit)
+	sh.wait()
+	if !p.Done.Visible() || p.Error.Visible() {
+		t.Fatalf("change failed: %q", p.Error.Text)
+	}
+	if sh.Win.Canvas().Overlays().Top() != nil {
+		t.Error("the progress dialog stays open")
+	}
+	st := sh.Store()
+	if st == nil || sh.Win.Content() != sh.Main.Content {
+		t.Fatal("the store should be open again, on the main window")
+	}
+	if _, ok := st.Row(v.ID); !ok {
+		t.Error("the reopened store lost the village")
+	}
+	if err := st.Save(&data.Village{Name: "Làng Kon Tu", VillageKind: data.VillageLang}); err != nil {
+		t.Errorf("the reopened store does not take writes: %v", err)
+	}
+	if st.Actor() != "Nguyễn Văn An" {
+		t.Errorf("actor after reopening %q", st.Actor())
+	}
+	if err := sh.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := data.Open(dir, data.Options{Passphrase: oldPass}); !errors.Is(err, data.ErrWrongPassphrase) {
+		t.Errorf("old passphrase after the change: %v, want ErrWrongPassphrase", err)
+	}
+	st2, err := data.Open(dir, data.Options{Passphrase: newPass})
+	if err != nil {
+		t.Fatalf("new passphrase: %v", err)
+	}
+	defer st2.Close()
+	if n := st2.Count(data.Filter{Kind: data.KindVillage}); n != 2 {
+		t.Errorf("%d villages after the change, want 2", n)
+	}
+}
+
+func TestSettingsSetFirstPassphrase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	const pass = "Mật khẩu đầu tiên"
+	sh := newTestShell(t, dir)
+	firstRun(t, sh, "Nguyễn Văn An")
+	p := settings(t, sh).Pass
+	if !p.Intro.Visible() || p.oldRow.Visible() || p.Submit.Text != "Đặt mật khẩu" {
+		t.Fatal("a store without a passphrase should offer to set one, with a warning")
+	}
+	test.Type(p.New, pass)
+	test.Type(p.Confirm, pass)
+	test.Tap(p.Submit)
+	sh.wait()
+	if !p.Done.Visible() || !data.HasPassphrase(dir) {
+		t.Fatalf("setting a passphrase failed: %q", p.Error.Text)
+	}
+	if p.Intro.Visible() || !p.oldRow.Visible() {
+		t.Error("the form should now ask for the current passphrase")
+	}
+	if err := sh.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := data.Open(dir, data.Options{}); !errors.Is(err, data.ErrWrongPassphrase) {
+		t.Errorf("open without a passphrase: %v", err)
+	}
+}
