@@ -170,23 +170,23 @@ func (f *ConcernForm) build() {
 	f.Deadline.Wrapping = fyne.TextWrapWord
 	f.Deadline.TextStyle = fyne.TextStyle{Bold: true}
 
-	f.raiserBox = container.NewVBox(f.RaiserKind.Select, f.Person.Select, f.Household.Select, f.RaiserText)
+	f.raiserBox = container.NewVBox(f.RaiserKind, f.Person, f.Household, f.RaiserText)
 	confLabel := widget.NewLabelWithStyle(sh.T("concerns.denouncer_label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	confLabel.Importance = widget.DangerImportance
 	f.confBox = container.NewVBox(confLabel, f.Denouncer, f.DenouncerKept, hintLabel(sh.T("concerns.denouncer_hint")))
 
 	has := func(e interface{ Value() string }) func() bool { return func() bool { return e.Value() != "" } }
 	hasText := func(d *DateField) func() bool { return Filled(d.Entry) }
-	f.Form.Add("field.concern.kind", f.Kind.Select, has(f.Kind))
+	f.Form.Add("field.concern.kind", f.Kind, has(f.Kind))
 	f.Form.Add("field.concern.summary", f.Summary, Filled(f.Summary))
-	f.Form.Add("field.concern.village", f.Village.Select, has(f.Village))
-	f.Form.Add("concerns.field.channel", f.Channel.Select, nil)
-	f.Form.Add("field.concern.received", f.Received.Entry, hasText(f.Received))
-	f.Form.Add("field.concern.accepted", f.Accepted.Entry, nil)
+	f.Form.Add("field.concern.village", f.Village, has(f.Village))
+	f.Form.Add("concerns.field.channel", f.Channel, nil)
+	f.Form.Add("field.concern.received", f.Received, hasText(f.Received))
+	f.Form.Add("field.concern.accepted", f.Accepted, nil)
 	f.Form.Add("concerns.field.raiser", container.NewVBox(f.raiserBox, f.confBox), nil)
-	f.Form.Add("concerns.field.topic", f.Topic.Select, nil)
+	f.Form.Add("concerns.field.topic", f.Topic, nil)
 	f.Form.Add("concerns.field.content", f.Content, nil)
-	f.Form.Add("field.concern.complexity", f.Complexity.Select, nil)
+	f.Form.Add("field.concern.complexity", f.Complexity, nil)
 	f.Form.Add("concerns.field.people", container.NewVBox(f.People, f.MassHint), nil)
 	f.Form.Add("concerns.field.assignee", f.Assignee, nil)
 	f.Form.Add("concerns.field.deadline", f.Deadline, nil)
@@ -288,8 +288,8 @@ func (f *ConcernForm) update() {
 	setVisible(f.confBox, denunciation)
 	setVisible(f.DenouncerKept, f.base.RaiserKind == data.RaiserConfidential)
 	rk := f.RaiserKind.Value()
-	setVisible(f.Person.Select, rk == data.RaiserPerson)
-	setVisible(f.Household.Select, rk == data.RaiserHousehold)
+	setVisible(f.Person, rk == data.RaiserPerson)
+	setVisible(f.Household, rk == data.RaiserHousehold)
 	setVisible(f.RaiserText, rk == data.RaiserText)
 	n, err := strconv.Atoi(strings.TrimSpace(f.People.Text))
 	setVisible(f.MassHint, err == nil && n >= data.MassThreshold)

@@ -21,7 +21,7 @@ import (
 // the list helpers the meetings screen shares.
 
 func init() {
-	RegisterScreen(ScreenDef{ID: "concerns", TitleID: "screen.concerns", Order: 10, Icon: theme.MailComposeIcon(),
+	RegisterScreen(ScreenDef{ID: "concerns", TitleID: "screen.concerns", Order: 10, Icon: ThemeIcon(theme.IconNameMailCompose),
 		Make: func(sh *Shell) Screen { return NewConcernsScreen(sh) }})
 }
 
@@ -69,9 +69,9 @@ func NewConcernsScreen(sh *Shell) *ConcernsScreen {
 	s.Add.Importance = widget.HighImportance
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.ClearFilters, s.Add), s.Search),
-		container.NewGridWithColumns(4, s.Village.Select, s.Kind.Select, s.Status.Select, s.Topic.Select),
+		container.NewGridWithColumns(4, s.Village, s.Kind, s.Status, s.Topic),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.Overdue, s.Count),
-			container.NewGridWithColumns(2, s.From.Entry, s.To.Entry)),
+			container.NewGridWithColumns(2, s.From, s.To)),
 	)
 	s.pages = newPages(container.NewBorder(top, nil, nil, nil, s.body))
 	s.reload()
@@ -404,7 +404,7 @@ func (d *ConcernDetail) openStatusDialog() {
 	sd.Note.SetMinRowsVisible(3)
 	sd.Note.OnChanged = func(string) { sd.Form.Check() }
 	sd.Form.AddRow(widget.NewLabel(sh.T("concerns.status_now", "Status", sh.EnumText("status", string(d.Concern.Status)))))
-	sd.Form.Add("field.concern.status", sd.Status.Select, func() bool { return sd.Status.Value() != "" })
+	sd.Form.Add("field.concern.status", sd.Status, func() bool { return sd.Status.Value() != "" })
 	sd.Form.Add("field.concern.status_note", sd.Note, Filled(sd.Note))
 	sd.Form.Check()
 	sd.Cancel = widget.NewButtonWithIcon(sh.T("btn.cancel"), theme.CancelIcon(), func() { sd.Dialog.Hide() })
@@ -714,11 +714,12 @@ func rowChoices(rows []data.Row) (ids, labels []string) {
 // empty, a first entry all stands for "any" (the value "").
 func newChoice(all string, values, labels []string, changed func(value string)) *EnumSelect {
 	e := &EnumSelect{}
-	e.Select = widget.NewSelect(nil, func(string) {
+	e.Select = &widget.Select{OnChanged: func(string) {
 		if changed != nil {
 			changed(e.Value())
 		}
-	})
+	}}
+	e.ExtendBaseWidget(e)
 	setChoices(e, all, values, labels, "")
 	return e
 }

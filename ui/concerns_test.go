@@ -515,12 +515,41 @@ func TestCancelDropsTheDraftAfterAsking(t *testing.T) {
 // wrapper (EnumSelect, villageChoice, DateField) rather than the Fyne
 // widget inside: the GL driver then finds no canvas for the widget, and
 // tapping the drop-down crashes the app (the test driver does not).
+// noWrappers taps every drop-down and calendar button laid out under o and
+// checks that each opens its pop-up: a wrapper whose inner widget was laid
+// out instead (or the reverse) finds no canvas and opens nothing, or
+// crashes the real app.
 func noWrappers(t *testing.T, where string, o fyne.CanvasObject) {
 	t.Helper()
-	for _, c := range test.LaidOutObjects(o) {
-		switch c.(type) {
-		case *EnumSelect, *villageChoice, *DateField:
-			t.Errorf("%s lays out a %T instead of its widget", where, c)
+	c := fyne.CurrentApp().Driver().CanvasForObject(o)
+	if c == nil {
+		t.Fatalf("%s is not on a canvas", where)
+	}
+	opened := func(what string, tap func()) {
+		before := len(c.Overlays().List())
+		tap()
+		if len(c.Overlays().List()) <= before {
+			t.Errorf("%s: tapping a %s opened nothing", where, what)
+			return
+		}
+		c.Overlays().Top().Hide()
+		c.Overlays().Remove(c.Overlays().Top())
+	}
+	for _, obj := range test.LaidOutObjects(o) {
+		if !obj.Visible() {
+			continue
+		}
+		switch w := obj.(type) {
+		case *EnumSelect:
+			opened("drop-down", func() { test.Tap(w) })
+		case *villageChoice:
+			opened("village drop-down", func() { test.Tap(w) })
+		case *widget.Select:
+			opened("plain drop-down", func() { test.Tap(w) })
+		case *DateField:
+			if b, ok := w.ActionItem.(*widget.Button); ok {
+				opened("calendar button", func() { test.Tap(b) })
+			}
 		}
 	}
 }

@@ -127,7 +127,8 @@ func (sh *Shell) EnumText(group, value string) string {
 	return sh.T("enum." + group + "." + value)
 }
 
-// EnumSelect is a drop-down of enum values shown by their labels.
+// EnumSelect is a drop-down of enum values shown by their labels. Lay out
+// the EnumSelect itself, never its inner Select.
 type EnumSelect struct {
 	*widget.Select
 	values []string
@@ -140,11 +141,14 @@ func NewEnumSelect(sh *Shell, group string, values []string, changed func(value 
 	for _, v := range values {
 		e.labels = append(e.labels, sh.EnumText(group, v))
 	}
-	e.Select = widget.NewSelect(e.labels, func(label string) {
+	e.Select = &widget.Select{Options: e.labels, PlaceHolder: sh.T("kit.choose"), OnChanged: func(string) {
 		if changed != nil {
 			changed(e.Value())
 		}
-	})
+	}}
+	// The widget laid out is e: its taps, pop-ups and refreshes must find
+	// e on the canvas, not the inner Select.
+	e.ExtendBaseWidget(e)
 	return e
 }
 
@@ -168,7 +172,8 @@ func (e *EnumSelect) SetValue(value string) {
 	e.ClearSelected()
 }
 
-// DateField is a date typed as dd/MM/yyyy or picked from a calendar.
+// DateField is a date typed as dd/MM/yyyy or picked from a calendar. Lay
+// out the DateField itself, never its inner Entry.
 type DateField struct {
 	*widget.Entry
 	sh      *Shell
@@ -178,7 +183,8 @@ type DateField struct {
 // NewDateField returns an empty date field; changed (may be nil) is called
 // with each valid date or "" when cleared.
 func NewDateField(sh *Shell, changed func(data.Date)) *DateField {
-	f := &DateField{Entry: widget.NewEntry(), sh: sh, changed: changed}
+	f := &DateField{Entry: &widget.Entry{Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}, sh: sh, changed: changed}
+	f.ExtendBaseWidget(f)
 	f.PlaceHolder = "dd/mm/yyyy"
 	f.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -229,13 +235,13 @@ func (f *DateField) pick() {
 			pop.Hide()
 		}
 	})
-	c := fyne.CurrentApp().Driver().CanvasForObject(f.Entry)
+	c := fyne.CurrentApp().Driver().CanvasForObject(f)
 	if c == nil {
 		return
 	}
 	pop = widget.NewPopUp(cal, c)
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.Entry)
-	pop.ShowAtPosition(pos.Add(fyne.NewPos(0, f.Entry.Size().Height)))
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f)
+	pop.ShowAtPosition(pos.Add(fyne.NewPos(0, f.Size().Height)))
 }
 
 // Form lays out labelled fields with an inline error line under each,

@@ -22,7 +22,7 @@ import (
 // agreed actions; and raising a concern from a meeting.
 
 func init() {
-	RegisterScreen(ScreenDef{ID: "meetings", TitleID: "screen.meetings", Order: 20, Icon: theme.CalendarIcon(),
+	RegisterScreen(ScreenDef{ID: "meetings", TitleID: "screen.meetings", Order: 20, Icon: ThemeIcon(theme.IconNameCalendar),
 		Make: func(sh *Shell) Screen { return NewMeetingsScreen(sh) }})
 }
 
@@ -54,7 +54,7 @@ func NewMeetingsScreen(sh *Shell) *MeetingsScreen {
 	s.Add = widget.NewButtonWithIcon(sh.T("meetings.new"), theme.ContentAddIcon(), s.New)
 	s.Add.Importance = widget.HighImportance
 	top := container.NewBorder(nil, nil, nil,
-		container.NewHBox(container.New(widthLayout{220}, s.Village.Select), s.Count, s.Add), s.Search)
+		container.NewHBox(container.New(widthLayout{220}, s.Village), s.Count, s.Add), s.Search)
 	s.pages = newPages(container.NewBorder(top, nil, nil, nil, s.body))
 	s.reload()
 	return s
@@ -499,9 +499,9 @@ func (f *MeetingForm) build() {
 	choosePlaceholder(sh, f.Kind)
 
 	has := func(e interface{ Value() string }) func() bool { return func() bool { return e.Value() != "" } }
-	f.Form.Add("field.meeting.kind", f.Kind.Select, has(f.Kind))
-	f.Form.Add("field.meeting.date", f.Date.Entry, Filled(f.Date.Entry))
-	f.Form.Add("field.meeting.village", f.Village.Select, has(f.Village))
+	f.Form.Add("field.meeting.kind", f.Kind, has(f.Kind))
+	f.Form.Add("field.meeting.date", f.Date, Filled(f.Date.Entry))
+	f.Form.Add("field.meeting.village", f.Village, has(f.Village))
 	f.Form.Add("meetings.field.chair", f.Chair, nil)
 	f.Form.Add("meetings.field.key_persons", f.Persons, nil)
 	f.Form.Add("meetings.field.other_attendees", f.Names, nil)
@@ -517,7 +517,7 @@ func (f *MeetingForm) build() {
 	f.Form.Add("meetings.field.actions", container.NewVBox(f.Actions.Box, container.NewHBox(f.AddAction)), nil)
 	f.assemblyRows = append(f.assemblyRows,
 		addToggledRow(f.Form, "meetings.field.signatories", f.Signatories),
-		addToggledRow(f.Form, "meetings.field.forwarded", f.Forwarded.Entry))
+		addToggledRow(f.Form, "meetings.field.forwarded", f.Forwarded))
 	f.Form.Add("meetings.field.notes", f.Notes, nil)
 }
 
@@ -939,7 +939,7 @@ func (e *agendaEditor) view(remove func()) fyne.CanvasObject {
 	e.Remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), remove)
 	votes := container.NewGridWithColumns(4,
 		widget.NewLabel(e.sh.T("meetings.votes_for")), e.For, widget.NewLabel(e.sh.T("meetings.votes_against")), e.Against)
-	head := container.NewBorder(nil, nil, container.New(widthLayout{200}, e.Category.Select), e.Remove, e.Title)
+	head := container.NewBorder(nil, nil, container.New(widthLayout{200}, e.Category), e.Remove, e.Title)
 	return widget.NewCard("", "", container.NewVBox(head, e.Decision, votes, e.Dissent))
 }
 
@@ -993,7 +993,7 @@ func (e *actionEditor) view(remove func()) fyne.CanvasObject {
 	e.Remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), remove)
 	return widget.NewCard("", "", container.NewVBox(
 		container.NewBorder(nil, nil, nil, e.Remove, e.Text),
-		container.NewBorder(nil, nil, nil, e.Done, container.NewGridWithColumns(2, e.Owner, e.Due.Entry)),
+		container.NewBorder(nil, nil, nil, e.Done, container.NewGridWithColumns(2, e.Owner, e.Due)),
 	))
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	RegisterScreen(ScreenDef{ID: "models", TitleID: "screen.models", Order: 50, Icon: theme.GridIcon(),
+	RegisterScreen(ScreenDef{ID: "models", TitleID: "screen.models", Order: 50, Icon: ThemeIcon(theme.IconNameGrid),
 		Make: func(sh *Shell) Screen { return newModelsScreen(sh) }})
 }
 

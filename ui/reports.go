@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	RegisterScreen(ScreenDef{ID: "reports", TitleID: "screen.reports", Order: 60, Icon: theme.DocumentIcon(),
+	RegisterScreen(ScreenDef{ID: "reports", TitleID: "screen.reports", Order: 60, Icon: ThemeIcon(theme.IconNameDocument),
 		Make: func(sh *Shell) Screen { return newReportsScreen(sh) }})
 }
 

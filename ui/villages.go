@@ -24,7 +24,7 @@ import (
 // navigation to a record on another screen.
 
 func init() {
-	RegisterScreen(ScreenDef{ID: "villages", TitleID: "screen.villages", Order: 40, Icon: theme.HomeIcon(),
+	RegisterScreen(ScreenDef{ID: "villages", TitleID: "screen.villages", Order: 40, Icon: ThemeIcon(theme.IconNameHome),
 		Make: func(sh *Shell) Screen { return newVillagesScreen(sh) }})
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	RegisterScreen(ScreenDef{ID: "visits", TitleID: "screen.visits", Order: 30, Icon: theme.AccountIcon(),
+	RegisterScreen(ScreenDef{ID: "visits", TitleID: "screen.visits", Order: 30, Icon: ThemeIcon(theme.IconNameAccount),
 		Make: func(sh *Shell) Screen { return newVisitsScreen(sh) }})
 }
 
