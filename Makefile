@@ -1,6 +1,7 @@
 # Sổ tay Dân vận: build, run and test on Debian/Ubuntu.
-#   make run    install what is missing, build, open the app
-#   make test   install what is missing, go vet, go test -race
+#   make run      install what is missing, build, open the app
+#   make test     install what is missing, build the Windows exe, go vet, go test -race
+#   make package  the release packages in dist/ (Linux tarball, Windows exe, servers)
 
 SHELL := /bin/bash
 GO    ?= go
@@ -8,16 +9,17 @@ GO    ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
 # Debian packages for the cgo/OpenGL build (gcc, X11, Wayland headers), for
-# running headless (xvfb, xdotool, imagemagick's import) and for checking
-# PDFs (poppler-utils' pdftotext).
+# running headless (xvfb, xdotool, imagemagick's import), for checking
+# PDFs (poppler-utils' pdftotext), and for the release packages (MinGW-w64
+# to cross-compile the Windows exe, xz for the Linux tarball).
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev \
-                xvfb poppler-utils imagemagick xdotool
+                xvfb poppler-utils imagemagick xdotool gcc-mingw-w64-x86-64 xz-utils
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 DEMO_COMMUNE ?= 23368
 DEMO_SCALE   ?= 1
 
-.PHONY: deps build run test test-nocgo demo bench
+.PHONY: deps build run test test-nocgo demo bench package windows-exe test-windows-exe linux-package servers
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -41,7 +43,9 @@ build:
 run: deps build
 	./danvan
 
-test: deps
+# The Windows exe is built on every test run: internal/packaging checks it
+# (a PE32+ GUI program for amd64, with its icon).
+test: deps test-windows-exe
 	$(GO) vet ./...
 	$(GO) test -race ./...
 
@@ -51,6 +55,75 @@ test-nocgo:
 
 demo: deps build
 	./danvan demo --commune $(DEMO_COMMUNE) --scale $(DEMO_SCALE)
+
+# ---- Release packages (make package), into dist/ ----
+# The version is FyneApp.toml's unless given (make package VERSION=0.2.0);
+# it and the build date reach "danvan --version" and the About dialog
+# through -X into package cli.
+VERSION    := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+APP_BUILD  := $(shell sed -n 's/^ *Build *= *\([0-9][0-9]*\).*/\1/p' FyneApp.toml)
+BUILD_DATE := $(shell date -u +%Y-%m-%d)
+# The packaging tools (fyne, go-winres) are installed, pinned, into .tools/.
+TOOLS      := $(CURDIR)/.tools
+FYNE_TOOL_VERSION := v1.7.4
+GO_WINRES_VERSION := v0.3.3
+VERSION_X  := -X danvan/cli.buildVersion=$(VERSION) -X danvan/cli.buildDate=$(BUILD_DATE)
+# Release binaries carry no paths of the build machine.
+RELEASE    := -trimpath
+WINDOWS_CC := x86_64-w64-mingw32-gcc
+WIN_SYSO   := rsrc_windows_amd64.syso
+# Staging for the Linux tarball; "_" keeps it out of ./... patterns.
+LINUX_STAGE := dist/_linux
+
+package: windows-exe linux-package servers
+	@ls -l dist/
+
+# In CI and wherever MinGW-w64 is installed (make deps installs it on
+# Debian/Ubuntu), make test builds the Windows exe; elsewhere it says why not.
+test-windows-exe:
+	@if [ -n "$$CI" ] || command -v $(WINDOWS_CC) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory windows-exe; \
+	else \
+		echo "No $(WINDOWS_CC): the Windows exe is not built and its test is skipped."; \
+	fi
+
+# danvan.exe: amd64, GUI subsystem (no console window), cross-compiled with
+# MinGW-w64 (Fyne needs cgo); go-winres makes the .syso that embeds the
+# icon, version information and a DPI-aware manifest. The first build
+# compiles Fyne's GLFW driver for Windows: several minutes on 2 cores.
+windows-exe: deps
+	@mkdir -p dist
+	GOBIN=$(TOOLS) $(GO) install github.com/tc-hib/go-winres@$(GO_WINRES_VERSION)
+	$(TOOLS)/go-winres simply --arch amd64 --out rsrc --manifest gui --icon assets/icon.png \
+		--product-name "Sổ tay Dân vận" --file-description "Sổ tay Dân vận" --original-filename danvan.exe \
+		--product-version "$(VERSION).$(APP_BUILD)" --file-version "$(VERSION).$(APP_BUILD)"
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$(WINDOWS_CC) \
+		$(GO) build $(RELEASE) -ldflags "-H=windowsgui -s -w $(VERSION_X)" -o dist/danvan.exe . ; \
+		status=$$?; rm -f $(WIN_SYSO); exit $$status
+
+# The Linux tarball, made by "fyne package" from a release build: the app,
+# its .desktop entry and icon (from FyneApp.toml and assets/icon.png), and
+# a Makefile for "make user-install" or "sudo make install".
+linux-package: deps
+	@rm -rf $(LINUX_STAGE) && mkdir -p $(LINUX_STAGE)/src
+	$(GO) build $(RELEASE) -ldflags "-s -w $(VERSION_X)" -o $(LINUX_STAGE)/danvan .
+	GOBIN=$(TOOLS) $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOL_VERSION)
+	@# fyne package raises the Build number of the FyneApp.toml it reads:
+	@# it gets a copy (and a stub Go file, which it insists on seeing).
+	cp FyneApp.toml $(LINUX_STAGE)/src/ && printf 'package main\n' > $(LINUX_STAGE)/src/main.go
+	$(TOOLS)/fyne package --target linux --src $(CURDIR)/$(LINUX_STAGE)/src \
+		--executable $(CURDIR)/$(LINUX_STAGE)/danvan --icon $(CURDIR)/assets/icon.png --release
+	mv "Sổ tay Dân vận.tar.xz" dist/danvan-$(VERSION)-linux-amd64.tar.xz
+	rm -rf $(LINUX_STAGE)
+
+# The provincial server: pure Go, static (CGO_ENABLED=0), for Linux and
+# Windows.
+servers:
+	@mkdir -p dist
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build $(RELEASE) -ldflags "-s -w $(VERSION_X) -X main.version=$(VERSION)" \
+		-o dist/danvan-server-linux-amd64 ./cmd/danvan-server
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build $(RELEASE) -ldflags "-s -w $(VERSION_X) -X main.version=$(VERSION)" \
+		-o dist/danvan-server-windows-amd64.exe ./cmd/danvan-server
 
 # The real bench target lives in bench.mk; this placeholder only stands in
 # while that file is absent.

@@ -14,15 +14,13 @@ const attachParentProcess = ^uint32(0)
 
 // attachConsole lets danvan.exe, a GUI-subsystem program (no console
 // window of its own), print to the Command Prompt it was started from:
-// "danvan.exe --version", "danvan.exe backup ...". Output already
+// "danvan.exe --version", "danvan.exe backup ...". A stream already
 // redirected to a file or a pipe is kept; started from Explorer, where
 // there is no parent console, nothing changes. Writers other than
 // os.Stdout and os.Stderr (tests) are left alone.
 func (e *Env) attachConsole() {
-	if e.Stdout != os.Stdout && e.Stderr != os.Stderr {
-		return
-	}
-	if h, err := syscall.GetStdHandle(syscall.STD_OUTPUT_HANDLE); err == nil && h != 0 && h != syscall.InvalidHandle {
+	outOK, errOK := validStd(syscall.STD_OUTPUT_HANDLE), validStd(syscall.STD_ERROR_HANDLE)
+	if outOK && errOK {
 		return
 	}
 	if r, _, _ := procAttachConsole.Call(uintptr(attachParentProcess)); r == 0 {
@@ -32,10 +30,17 @@ func (e *Env) attachConsole() {
 	if err != nil {
 		return
 	}
-	if e.Stdout == os.Stdout {
+	if !outOK && e.Stdout == os.Stdout {
 		e.Stdout = out
 	}
-	if e.Stderr == os.Stderr {
+	if !errOK && e.Stderr == os.Stderr {
 		e.Stderr = out
 	}
+}
+
+// validStd reports whether the standard handle std is usable (a console,
+// a file or a pipe).
+func validStd(std int) bool {
+	h, err := syscall.GetStdHandle(std)
+	return err == nil && h != 0 && h != syscall.InvalidHandle
 }

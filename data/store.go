@@ -117,6 +117,12 @@ func badgerOptions(dir string, key []byte, o Options) badger.Options {
 // A wrong passphrase gives ErrWrongPassphrase and changes nothing; a store
 // held by another process gives ErrAlreadyOpen.
 func Open(dir string, o Options) (*Store, error) {
+	if err := recoverRestore(dir); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	if err := checkSchemaFile(dir); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
@@ -153,6 +159,10 @@ func Open(dir string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	s := &Store{dir: dir, db: db, actor: o.Actor}
+	if err := s.migrate(o, time.Now()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
