@@ -141,7 +141,7 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 				rec.Reviews = map[string][]Write{}
 			}
 			cur, ok := rec.reviewValue(n)
-			if ok && bytes.Equal(cur.V, v) && len(rec.conflictsOf(n)) == 0 {
+			if ok && bytes.Equal(cur.V, v) && !(m.resolve[n] && len(rec.conflictsOf(n)) > 0) {
 				continue
 			}
 			if !ok && isEmptyJSON(v) {

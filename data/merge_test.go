@@ -208,3 +208,57 @@ func mergedConflicts(a, b Record) []Conflict {
 	m := Merge(a, b)
 	return m.Conflicts()
 }
+
+// TestUnrelatedSaveKeepsConflict: editing another field of a conflicted
+// concern must not silently pick the current value.
+func TestUnrelatedSaveKeepsConflict(t *testing.T) {
+	s := openTest(t, "")
+	v := newVillage(t, s, "Làng Đăk Xú", false)
+	c := &Concern{ConcernKind: ConcernPetition, Received: "2026-02-01", Village: v.ID, Summary: "Thiếu nước"}
+	mustSave(t, s, c)
+	rec, _ := s.Record(c.ID)
+	other := NewClock("dev-other", rec.Updated())
+	var x Concern
+	_ = Decode(rec, &x)
+	x.Status = StatusForwarded
+	remote, _, _ := stamp(rec, &x, "23368", other)
+	if err := s.ChangeStatus(c.ID, StatusHandling, "Đang xác minh"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ApplyRemote([]Record{remote}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Conflicted()); n != 1 {
+		t.Fatalf("conflicted after concurrent status edits: %d, want 1", n)
+	}
+	var edit Concern
+	_ = s.Load(c.ID, &edit)
+	edit.Content = "Bổ sung nội dung"
+	mustSave(t, s, &edit)
+	if n := len(s.Conflicted()); n != 1 {
+		t.Fatalf("an unrelated edit resolved the conflict: %d left", n)
+	}
+	var now Concern
+	_ = s.Load(c.ID, &now)
+	cur, _ := json.Marshal(now.Status)
+	if err := s.ResolveConflict(c.ID, "status", cur); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Conflicted()); n != 0 {
+		t.Fatalf("picking the current value left %d conflicts", n)
+	}
+}
+
+func TestApplyRemoteReplayWritesNothing(t *testing.T) {
+	s := openTest(t, "")
+	v := newVillage(t, s, "Làng Măng Rương", false)
+	rec, _ := s.Record(v.ID)
+	before, _ := s.AuditTrail(v.ID)
+	if err := s.ApplyRemote([]Record{*rec, *rec}, nil); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.AuditTrail(v.ID)
+	if len(after) != len(before) {
+		t.Fatalf("replaying a held version added %d audit entries", len(after)-len(before))
+	}
+}

@@ -14,6 +14,9 @@ type Meta struct {
 	Author    string     `json:"-"`
 	Deleted   bool       `json:"-"`
 	Conflicts []Conflict `json:"-"`
+	// resolve names review fields to write even when their value is
+	// unchanged: picking the current value resolves a conflict.
+	resolve map[string]bool
 }
 
 func (m *Meta) meta() *Meta { return m }

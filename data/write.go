@@ -376,6 +376,9 @@ func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
 			prev, err := readRecord(txn, in.ID)
 			if err == nil {
 				merged = Merge(*prev, *in)
+				if sameRecord(prev, &merged) {
+					continue // a replayed or already-held version: nothing to write or audit
+				}
 			} else if !errors.Is(err, ErrNotFound) {
 				return err
 			}
@@ -600,4 +603,11 @@ func (s *Store) batchPut(wb *badger.WriteBatch, obj Object, rows *[]*Row) error 
 	}
 	*rows = append(*rows, row)
 	return nil
+}
+
+// sameRecord reports whether two records hold the same versions.
+func sameRecord(a, b *Record) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }

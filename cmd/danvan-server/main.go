@@ -1,0 +1,369 @@
+// Command danvan-server is the provincial sync server of Sổ tay Dân vận.
+// It is pure Go (CGO_ENABLED=0), never imports Fyne, and keeps its data
+// in its own Badger directory.
+//
+// Usage:
+//
+//	danvan-server serve --data DIR --addr 127.0.0.1:8443 [--tls-cert F --tls-key F] [--insecure-listen]
+//	danvan-server enroll --data DIR --commune 23368 --label "Cán bộ A" [--valid 72h]
+//	danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
+//	danvan-server devices list --data DIR
+//	danvan-server devices revoke --data DIR ID
+//	danvan-server --version
+//
+// The admin commands open the data directory directly when no server
+// runs on it, and otherwise ask the running server over the Unix socket
+// DIR/admin.sock, which only the server's user can open.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	dsync "danvan/sync"
+)
+
+// version is the server's version, kept in step with FyneApp.toml.
+const version = "0.1.0"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `danvan-server: provincial sync server of Sổ tay Dân vận.
+
+Usage:
+  danvan-server serve --data DIR --addr 127.0.0.1:8443 [--tls-cert FILE --tls-key FILE] [--insecure-listen]
+  danvan-server enroll --data DIR --commune CODE --label "Cán bộ A" [--valid 72h]
+  danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
+  danvan-server devices list --data DIR
+  danvan-server devices revoke --data DIR ID
+  danvan-server --version
+
+--data defaults to $DANVAN_SERVER_DATA, or ./danvan-server-data.
+`
+
+// run executes one command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "--version", "-version", "version":
+		fmt.Fprintf(stdout, "danvan-server %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return 0
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "serve":
+		err = cmdServe(ctx, args[1:], stderr)
+	case "enroll":
+		err = cmdEnroll(ctx, args[1:], stdout, stderr)
+	case "province-token":
+		err = cmdProvinceToken(ctx, args[1:], stdout, stderr)
+	case "devices":
+		if len(args) < 2 {
+			err = errors.New("devices: want list or revoke")
+			break
+		}
+		switch args[1] {
+		case "list":
+			err = cmdDevicesList(ctx, args[2:], stdout, stderr)
+		case "revoke":
+			err = cmdDevicesRevoke(ctx, args[2:], stdout, stderr)
+		default:
+			err = fmt.Errorf("devices %s: unknown; want list or revoke", args[1])
+		}
+	default:
+		err = fmt.Errorf("unknown command %q", args[0])
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "danvan-server: %v\n", err)
+		if errors.Is(err, errUsage) {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+var errUsage = errors.New("bad usage")
+
+func defaultDataDir() string {
+	if d := os.Getenv("DANVAN_SERVER_DATA"); d != "" {
+		return d
+	}
+	return "danvan-server-data"
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("data", defaultDataDir(), "the server's data directory")
+	return fs, dir
+}
+
+// parse parses flags that may come before or after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func socketPath(dir string) string { return filepath.Join(dir, "admin.sock") }
+
+// withAdmin runs f with an AdminAPI: the data directory itself when no
+// server holds it, or else the running server's admin socket.
+func withAdmin(dir string, f func(dsync.AdminAPI) error) error {
+	st, err := dsync.OpenBadgerStorage(dir, nil)
+	if errors.Is(err, dsync.ErrStoreBusy) {
+		return f(dsync.NewAdminClient(socketPath(dir)))
+	}
+	if err != nil {
+		return err
+	}
+	ferr := f(&dsync.Admin{Storage: st})
+	if err := st.Close(); err != nil && ferr == nil {
+		ferr = err
+	}
+	return ferr
+}
+
+func cmdEnroll(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dir := newFlags("enroll", stderr)
+	commune := fs.String("commune", "", "the commune's 5-digit code (required)")
+	label := fs.String("label", "", "who the laptop is for, e.g. \"Cán bộ A\"")
+	valid := fs.Duration("valid", dsync.DefaultCodeValidity, "how long the code can be used")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *commune == "" {
+		return fmt.Errorf("enroll: --commune is required: %w", errUsage)
+	}
+	return withAdmin(*dir, func(a dsync.AdminAPI) error {
+		code, exp, err := a.NewEnrolmentCode(ctx, *commune, *label, *valid)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", code)
+		fmt.Fprintf(stderr, "one-time enrolment code for commune %s (%s), valid until %s\n", *commune, *label, exp.Local().Format("2006-01-02 15:04"))
+		return nil
+	})
+}
+
+func cmdProvinceToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dir := newFlags("province-token", stderr)
+	label := fs.String("label", "", "who the token is for")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	return withAdmin(*dir, func(a dsync.AdminAPI) error {
+		token, dev, err := a.NewProvinceToken(ctx, *label)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", token)
+		fmt.Fprintf(stderr, "province-level read token %s (%s): shown once, the server keeps only its hash\n", dev.ID, dev.Label)
+		return nil
+	})
+}
+
+func cmdDevicesList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dir := newFlags("devices list", stderr)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	return withAdmin(*dir, func(a dsync.AdminAPI) error {
+		devs, err := a.Devices(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tROLE\tCOMMUNE\tLABEL\tENROLLED\tLAST SEEN\tSTATE")
+		for _, d := range devs {
+			state := "active"
+			if !d.Active() {
+				state = "revoked " + d.Revoked.Local().Format("2006-01-02 15:04")
+			}
+			seen := "-"
+			if !d.LastSeen.IsZero() {
+				seen = d.LastSeen.Local().Format("2006-01-02 15:04")
+			}
+			commune := d.Commune
+			if commune == "" {
+				commune = "*"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Role, commune, d.Label, d.Enrolled.Local().Format("2006-01-02 15:04"), seen, state)
+		}
+		return tw.Flush()
+	})
+}
+
+func cmdDevicesRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dir := newFlags("devices revoke", stderr)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("devices revoke: want one device ID: %w", errUsage)
+	}
+	return withAdmin(*dir, func(a dsync.AdminAPI) error {
+		if err := a.Revoke(ctx, pos[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked %s\n", pos[0])
+		return nil
+	})
+}
+
+// isLoopback reports whether addr (host:port) listens on loopback only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs, dir := newFlags("serve", stderr)
+	addr := fs.String("addr", "127.0.0.1:8443", "address to listen on")
+	cert := fs.String("tls-cert", "", "TLS certificate file (PEM)")
+	key := fs.String("tls-key", "", "TLS key file (PEM)")
+	insecure := fs.Bool("insecure-listen", false, "allow plain HTTP on a non-loopback address (behind a TLS proxy only)")
+	maxBody := fs.Int64("max-body", dsync.DefaultMaxBody, "largest request body in bytes; above it 413")
+	retention := fs.Duration("tombstone-retention", 180*24*time.Hour, "how long deleted records are kept before they are purged")
+	purgeEvery := fs.Duration("purge-interval", 24*time.Hour, "how often old tombstones are purged")
+	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may finish on SIGTERM")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*cert == "") != (*key == "") {
+		return fmt.Errorf("serve: give both --tls-cert and --tls-key, or neither: %w", errUsage)
+	}
+	tls := *cert != ""
+	if !tls && !isLoopback(*addr) && !*insecure {
+		return fmt.Errorf("serve: refusing plain HTTP on %s, which is not a loopback address: give --tls-cert and --tls-key, or --insecure-listen if a TLS proxy is in front", *addr)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	st, err := dsync.OpenBadgerStorage(*dir, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("close store", "err", err.Error())
+		}
+	}()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
+	}
+	sock := socketPath(*dir)
+	_ = os.Remove(sock) // a stale socket of a server that died; the store lock proves none runs
+	aln, err := net.Listen("unix", sock)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("serve: admin socket %s: %w", sock, err)
+	}
+	_ = os.Chmod(sock, 0o600)
+	defer os.Remove(sock)
+
+	handler := dsync.NewServer(dsync.ServerConfig{Storage: st, Logger: log, MaxBody: *maxBody})
+	srv := &http.Server{Handler: handler, Protocols: dsync.HTTPProtocols(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	admin := &http.Server{Handler: dsync.AdminHandler(&dsync.Admin{Storage: st}), ReadHeaderTimeout: 10 * time.Second}
+
+	errc := make(chan error, 2)
+	go func() {
+		var err error
+		if tls {
+			err = srv.ServeTLS(ln, *cert, *key)
+		} else {
+			err = srv.Serve(ln)
+		}
+		errc <- err
+	}()
+	go func() { errc <- admin.Serve(aln) }()
+	go purgeLoop(ctx, st, log, *retention, *purgeEvery)
+	log.Info("listening", "addr", ln.Addr().String(), "tls", tls, "data", *dir, "server_id", st.ServerID(), "version", version)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("stopping: finishing requests in flight", "timeout", shutdownWait.String())
+	case serveErr = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdownWait)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		// Requests still running lose their connection; their storage
+		// transactions see the cancellation and roll back whole.
+		log.Warn("shutdown timed out: closing connections", "err", err.Error())
+		_ = srv.Close()
+	}
+	_ = admin.Close()
+	log.Info("stopped")
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", serveErr)
+	}
+	return nil
+}
+
+func purgeLoop(ctx context.Context, st dsync.Storage, log *slog.Logger, retention, every time.Duration) {
+	if every <= 0 || retention <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := st.PurgeTombstones(ctx, time.Now().Add(-retention))
+		switch {
+		case err != nil && !strings.Contains(err.Error(), "closed") && ctx.Err() == nil:
+			log.Error("purge tombstones", "err", err.Error())
+		case n > 0:
+			log.Info("purged tombstones", "records", n, "older_than", retention.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,33 @@
+# sync.mk: benchmarks and fuzzing of the sync package against the targets
+# of issue 4 (included by the Makefile; `make -f sync.mk bench-sync` works
+# on its own).
+#
+#   make bench-sync     the sync benchmarks, then a Markdown table of
+#                       measured against target (about 1.5 minutes)
+#   make fuzz-sync      fuzz the push decoder and data.Merge for
+#                       FUZZ_TIME each (their seed corpora also run with
+#                       every `go test`)
+#
+# Each benchmark runs once (-benchtime 1x): they are measurements of whole
+# syncs, on loopback and through an in-process Toxiproxy. Raw output and
+# the table go to $(BENCH_OUT). A missed target shows ❌ in the table but
+# does not fail the target (figures depend on the machine and its load);
+# a failing benchmark does.
+
+SHELL     := /bin/bash
+GO        ?= go
+BENCH_OUT ?= $(CURDIR)/bench-out
+FUZZ_TIME ?= 10s
+
+.PHONY: bench-sync fuzz-sync
+bench-sync:
+	@mkdir -p '$(BENCH_OUT)'
+	@echo '== sync benchmarks'
+	@set -o pipefail; DANVAN_BENCH_TABLE=1 $(GO) test ./sync -run '^$$' -bench . -benchtime 1x -timeout 20m 2>&1 \
+		| tee '$(BENCH_OUT)/bench-sync.txt' | grep -v '^|'
+	@{ echo '| what | measured | target | met |'; echo '|---|---|---|---|'; grep '^| ' '$(BENCH_OUT)/bench-sync.txt'; } \
+		| tee '$(BENCH_OUT)/bench-sync.md'
+
+fuzz-sync:
+	$(GO) test ./sync -run '^$$' -fuzz '^FuzzDecodePush$$' -fuzztime '$(FUZZ_TIME)'
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzMerge$$' -fuzztime '$(FUZZ_TIME)'

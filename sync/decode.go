@@ -1,0 +1,186 @@
+package sync
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	stdsync "sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"danvan/data"
+)
+
+// MaxFutureSkew is how far ahead of the server's clock an HLC stamp may
+// be: more than that is refused, so that one laptop with a wrong clock
+// cannot win every future merge.
+const MaxFutureSkew = 24 * time.Hour
+
+// maxBatchRecords bounds the records of one push, whatever their size.
+const maxBatchRecords = 20000
+
+// apiError is an error answer: its HTTP status and body.
+type apiError struct {
+	Status int
+	Body   ErrorBody
+}
+
+// Error returns the status, code and message.
+func (e *apiError) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Body.Code, e.Body.Error)
+}
+
+func newAPIError(status int, code, format string, args ...any) *apiError {
+	return &apiError{Status: status, Body: ErrorBody{Code: code, Error: fmt.Sprintf(format, args...)}}
+}
+
+// readBody reads a request body of the given Content-Encoding ("" or
+// "identity" or "gzip"), refusing with 413 more than limit bytes on the
+// wire or after decompression (so a small gzip bomb is refused too).
+func readBody(r io.Reader, encoding string, limit int64) ([]byte, *apiError) {
+	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "request body is above the limit of %d bytes", limit)
+		}
+		return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "read request body: %v", err)
+	}
+	if int64(len(raw)) > limit {
+		return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "request body is above the limit of %d bytes", limit)
+	}
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "", "identity":
+		return raw, nil
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "gzip body: %v", err)
+		}
+		plain, err := io.ReadAll(io.LimitReader(zr, limit+1))
+		if err != nil {
+			return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "gzip body: %v", err)
+		}
+		if int64(len(plain)) > limit {
+			return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "decompressed request body is above the limit of %d bytes", limit)
+		}
+		return plain, nil
+	}
+	return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "unsupported Content-Encoding %q (want gzip)", encoding)
+}
+
+// decodePush parses and checks a push body (already decompressed). Every
+// record must have a canonical UUID, a known kind, a commune, a creation
+// stamp, no stamp more than MaxFutureSkew after now, and values that
+// decode into its kind. Bad records are all named in the error.
+func decodePush(body []byte, now time.Time) (*PushRequest, *apiError) {
+	var req PushRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&req); err != nil {
+		return nil, newAPIError(http.StatusBadRequest, CodeMalformedJSON, "push body: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, newAPIError(http.StatusBadRequest, CodeMalformedJSON, "push body: data after the JSON object")
+	}
+	if req.Records == nil {
+		return nil, newAPIError(http.StatusBadRequest, CodeMalformedJSON, `push body: no "records" array`)
+	}
+	if len(req.Records) > maxBatchRecords {
+		return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "push of %d records is above the limit of %d", len(req.Records), maxBatchRecords)
+	}
+	var bad []RecordError
+	for i := range req.Records {
+		if code, msg := checkRecord(&req.Records[i], now); code != "" {
+			bad = append(bad, RecordError{Index: i, ID: req.Records[i].ID, Code: code, Error: msg})
+		}
+	}
+	if len(bad) > 0 {
+		e := newAPIError(http.StatusBadRequest, bad[0].Code, "%d of %d records refused; first: %s", len(bad), len(req.Records), bad[0])
+		e.Body.Records = bad
+		return nil, e
+	}
+	return &req, nil
+}
+
+// checkRecord returns the error code and message for a record the server
+// must refuse, or "" when it is acceptable.
+func checkRecord(r *data.Record, now time.Time) (code, msg string) {
+	u, err := uuid.Parse(r.ID)
+	if err != nil || u.String() != r.ID {
+		return CodeInvalidID, fmt.Sprintf("id %q is not a canonical lower-case UUID", clipString(r.ID, 64))
+	}
+	if !r.Kind.Valid() {
+		return CodeUnknownKind, fmt.Sprintf("unknown kind %q", clipString(string(r.Kind), 32))
+	}
+	if r.Commune == "" {
+		return CodeInvalidRecord, "no commune"
+	}
+	if r.Created.IsZero() || r.Created.Wall <= 0 || r.Created.Device == "" {
+		return CodeInvalidRecord, "no creation stamp"
+	}
+	limit := now.Add(MaxFutureSkew).UnixMilli()
+	if h, where := futureStamp(r, limit); where != "" {
+		return CodeFutureStamp, fmt.Sprintf("stamp of %s is %s, more than %s after the server's clock", where, h.Time().UTC().Format(time.RFC3339), MaxFutureSkew)
+	}
+	if _, err := data.DecodeRecord(r); err != nil {
+		return CodeInvalidRecord, fmt.Sprintf("values do not decode as a %s: %v", r.Kind, stripRecordPrefix(err))
+	}
+	return "", ""
+}
+
+// futureStamp returns the first stamp of r whose wall time is after
+// limit, and where it is.
+func futureStamp(r *data.Record, limit int64) (data.HLC, string) {
+	if r.Created.Wall > limit {
+		return r.Created, "created"
+	}
+	for n, f := range r.Fields {
+		if f.S.Wall > limit {
+			return f.S, "field " + clipString(n, 40)
+		}
+	}
+	for n, l := range r.Lists {
+		for _, e := range l {
+			if e.S.Wall > limit {
+				return e.S, "list " + clipString(n, 40)
+			}
+		}
+	}
+	for n, ws := range r.Reviews {
+		for _, w := range ws {
+			if w.S.Wall > limit || w.B.Wall > limit {
+				return w.S, "review field " + clipString(n, 40)
+			}
+		}
+	}
+	return data.HLC{}, ""
+}
+
+// stripRecordPrefix keeps the reason of a data decode error; the record
+// id is already in the answer.
+func stripRecordPrefix(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 && strings.HasPrefix(s, "decode record ") {
+		return s[i+2:]
+	}
+	return s
+}
+
+func clipString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// gzipWriters recycles gzip writers (each holds about 800 KB of state).
+var gzipWriters = stdsync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+	return zw
+}}

@@ -1,0 +1,521 @@
+package sync
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	stdsync "sync"
+	"time"
+
+	"danvan/data"
+)
+
+// Server defaults.
+const (
+	// DefaultMaxBody is the largest request body accepted, compressed or
+	// not: above it the answer is 413.
+	DefaultMaxBody = 4 << 20
+	// DefaultPageLimit is the most records one pull page holds.
+	DefaultPageLimit = 1000
+	// DefaultPageBytes is about the most record JSON one pull page holds
+	// before compression (so a page is a few tens of KB on the wire).
+	DefaultPageBytes = 384 << 10
+	// gzipMinSize: smaller answers are not worth compressing.
+	gzipMinSize = 512
+)
+
+// ServerConfig configures the server's HTTP handlers.
+type ServerConfig struct {
+	// Storage holds devices, enrolment codes and records. Required.
+	Storage Storage
+	// Logger receives one JSON line per request (never record content);
+	// nil discards.
+	Logger *slog.Logger
+	// MaxBody is the request body limit in bytes (DefaultMaxBody if 0).
+	MaxBody int64
+	// PageLimit and PageBytes cap a pull page (defaults if 0).
+	PageLimit int
+	// PageBytes caps the record JSON of a pull page (DefaultPageBytes if 0).
+	PageBytes int
+	// Now is the clock (time.Now if nil).
+	Now func() time.Time
+}
+
+// Server serves the sync protocol: health, enroll, push and pull.
+type Server struct {
+	cfg ServerConfig
+	log *slog.Logger
+	mux *http.ServeMux
+
+	failMu stdsync.Mutex
+	fails  map[string][]time.Time // remote IP -> recent failed enrolments
+}
+
+// HTTPProtocols returns the protocols an http.Server of the sync
+// protocol should accept: HTTP/1.1, HTTP/2 over TLS, and HTTP/2 without
+// TLS (h2c), which clients use for http:// servers so that two pushes can
+// share one connection. A server without h2c still works: clients fall
+// back to HTTP/1.1 one request at a time.
+func HTTPProtocols() *http.Protocols {
+	p := new(http.Protocols)
+	p.SetHTTP1(true)
+	p.SetHTTP2(true)
+	p.SetUnencryptedHTTP2(true)
+	return p
+}
+
+// NewServer returns the protocol's handlers over cfg.Storage.
+func NewServer(cfg ServerConfig) *Server {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.PageLimit <= 0 {
+		cfg.PageLimit = DefaultPageLimit
+	}
+	if cfg.PageBytes <= 0 {
+		cfg.PageBytes = DefaultPageBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), fails: map[string][]time.Time{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.mux.HandleFunc(PathHealth, s.handleHealth)
+	s.mux.HandleFunc(PathEnroll, s.handleEnroll)
+	s.mux.HandleFunc(PathPush, s.handlePush)
+	s.mux.HandleFunc(PathPull, s.handlePull)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, newAPIError(http.StatusNotFound, CodeNotFound, "no endpoint %s", clipString(r.URL.Path, 80)))
+	})
+	return s
+}
+
+// reqInfo collects what the request log line says.
+type reqInfo struct {
+	device, commune, code string
+	records               int
+}
+
+type infoKey struct{}
+
+func info(r *http.Request) *reqInfo {
+	if ri, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+		return ri
+	}
+	return &reqInfo{}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+// WriteHeader records the status.
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write records the bytes written.
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// ServeHTTP serves one request and logs it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ri := &reqInfo{}
+	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic in handler", "path", r.URL.Path, "panic", fmt.Sprint(p))
+			if sw.status == 0 {
+				writeError(sw, r, newAPIError(http.StatusInternalServerError, CodeInternal, "internal error"))
+			}
+		}
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", time.Since(start).Milliseconds(), "bytes_in", r.ContentLength, "bytes_out", sw.bytes}
+		if ri.device != "" {
+			attrs = append(attrs, "device", ri.device, "commune", ri.commune)
+		}
+		if ri.records > 0 {
+			attrs = append(attrs, "records", ri.records)
+		}
+		if ri.code != "" {
+			attrs = append(attrs, "code", ri.code)
+		}
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(r.Context(), level, "request", attrs...)
+	}()
+	s.mux.ServeHTTP(sw, r)
+}
+
+// writeJSON writes body (JSON) with status, gzip-compressed when the
+// client accepts it and the body is worth it.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	if len(body) >= gzipMinSize && acceptsGzip(r) {
+		var buf bytes.Buffer
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		gzipWriters.Put(zw)
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Vary", "Accept-Encoding")
+		body = buf.Bytes()
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		if strings.EqualFold(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]), "gzip") {
+			return true
+		}
+	}
+	return false
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
+	info(r).code = e.Body.Code
+	b, _ := json.Marshal(e.Body)
+	if e.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="danvan"`)
+	}
+	writeJSON(w, r, e.Status, b)
+}
+
+func (s *Server) storageError(what string, err error) *apiError {
+	switch {
+	case errors.Is(err, ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return newAPIError(http.StatusServiceUnavailable, CodeUnavailable, "%s: server is stopping, retry", what)
+	}
+	s.log.Error("storage error", "op", what, "err", err.Error())
+	return newAPIError(http.StatusInternalServerError, CodeInternal, "%s failed", what)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeError(w, r, newAPIError(http.StatusMethodNotAllowed, CodeMethod, "use GET"))
+		return
+	}
+	b, _ := json.Marshal(HealthResponse{OK: true, ServerID: s.cfg.Storage.ServerID(), Version: ProtocolVersion})
+	writeJSON(w, r, http.StatusOK, b)
+}
+
+// authenticate returns the device of the request's bearer token.
+func (s *Server) authenticate(r *http.Request) (Device, *apiError) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	token = strings.TrimSpace(token)
+	if !ok || token == "" {
+		return Device{}, newAPIError(http.StatusUnauthorized, CodeUnauthorized, "no bearer token")
+	}
+	sum := sha256.Sum256([]byte(token))
+	dev, err := s.cfg.Storage.DeviceByToken(r.Context(), sum[:])
+	if errors.Is(err, ErrNoDevice) {
+		return Device{}, newAPIError(http.StatusUnauthorized, CodeUnauthorized, "unknown device token: enroll again")
+	}
+	if err != nil {
+		return Device{}, s.storageError("authenticate", err)
+	}
+	ri := info(r)
+	ri.device, ri.commune = dev.ID, dev.Commune
+	if !dev.Active() {
+		return Device{}, newAPIError(http.StatusUnauthorized, CodeRevoked, "device token revoked on %s: enroll again", dev.Revoked.UTC().Format(time.RFC3339))
+	}
+	if err := s.cfg.Storage.TouchDevice(r.Context(), dev.ID, s.cfg.Now()); err != nil && !errors.Is(err, ErrClosed) {
+		s.log.Warn("touch device", "device", dev.ID, "err", err.Error())
+	}
+	return dev, nil
+}
+
+func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeError(w, r, newAPIError(http.StatusMethodNotAllowed, CodeMethod, "use POST"))
+		return
+	}
+	dev, aerr := s.authenticate(r)
+	if aerr != nil {
+		writeError(w, r, aerr)
+		return
+	}
+	if dev.Role != RoleCommune {
+		writeError(w, r, newAPIError(http.StatusForbidden, CodeReadOnly, "a %s token cannot write", dev.Role))
+		return
+	}
+	key := r.Header.Get(HeaderIdempotencyKey)
+	if key == "" || len(key) > 128 || strings.ContainsFunc(key, func(c rune) bool { return c <= ' ' || c > '~' }) {
+		writeError(w, r, newAPIError(http.StatusBadRequest, CodeBadRequest, "%s header missing or invalid (1-128 printable ASCII characters)", HeaderIdempotencyKey))
+		return
+	}
+	body, aerr := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.Header.Get("Content-Encoding"), s.cfg.MaxBody)
+	if aerr != nil {
+		writeError(w, r, aerr)
+		return
+	}
+	req, aerr := decodePush(body, s.cfg.Now())
+	if aerr != nil {
+		writeError(w, r, aerr)
+		return
+	}
+	info(r).records = len(req.Records)
+	var other []RecordError
+	for i := range req.Records {
+		if c := req.Records[i].Commune; c != dev.Commune {
+			other = append(other, RecordError{Index: i, ID: req.Records[i].ID, Code: CodeOtherCommune,
+				Error: fmt.Sprintf("record is of commune %s; this device may write only %s", clipString(c, 16), dev.Commune)})
+		}
+	}
+	if len(other) > 0 {
+		e := newAPIError(http.StatusForbidden, CodeOtherCommune, "%d of %d records belong to another commune; first: %s", len(other), len(req.Records), other[0])
+		e.Body.Records = other
+		writeError(w, r, e)
+		return
+	}
+	hash := sha256.Sum256(body)
+	merge, err := mergeFor(dev, req.Records)
+	if err != nil {
+		writeError(w, r, newAPIError(http.StatusBadRequest, CodeInvalidRecord, "%v", err))
+		return
+	}
+	res, err := s.cfg.Storage.Apply(r.Context(), ApplyRequest{
+		Device: dev.ID, Key: key, BodyHash: hash[:], Records: req.Records, Merge: merge,
+	})
+	var rej *RejectError
+	switch {
+	case errors.As(err, &rej):
+		e := newAPIError(rej.Status, rej.Record.Code, "record refused: %s", rej.Record)
+		e.Body.Records = []RecordError{rej.Record}
+		writeError(w, r, e)
+		return
+	case errors.Is(err, ErrIdempotencyMismatch):
+		writeError(w, r, newAPIError(http.StatusUnprocessableEntity, CodeIdempotencyReused, "%s %q was used before with a different body", HeaderIdempotencyKey, clipString(key, 40)))
+		return
+	case errors.Is(err, ErrBatchTooBig):
+		writeError(w, r, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "batch of %d records does not fit one transaction: send fewer", len(req.Records)))
+		return
+	case err != nil:
+		writeError(w, r, s.storageError("push", err))
+		return
+	}
+	b, _ := json.Marshal(PushResponse{Seqs: res.Seqs, Replayed: res.Replayed})
+	writeJSON(w, r, http.StatusOK, b)
+}
+
+// mergeFor returns the merge a push by dev applies: data.Merge, refusing
+// records stored for another commune or as another kind. The records'
+// normal forms (data.Merge(in, in): review writes sorted and
+// de-duplicated) and their JSON are computed here, in the request's
+// goroutine, so that the storage's single writer only merges records
+// that already exist.
+func mergeFor(dev Device, recs []data.Record) (MergeFunc, error) {
+	norm := make([]data.Record, len(recs))
+	normJS := make([][]byte, len(recs))
+	for i, in := range recs {
+		norm[i] = data.Merge(in, in)
+		js, err := json.Marshal(norm[i])
+		if err != nil {
+			return nil, fmt.Errorf("encode record %s: %w", in.ID, err)
+		}
+		normJS[i] = js
+	}
+	return func(i int, old *data.Record, in data.Record) (data.Record, []byte, bool, error) {
+		if old == nil {
+			return norm[i], normJS[i], true, nil
+		}
+		if old.Commune != dev.Commune {
+			return data.Record{}, nil, false, &RejectError{Status: http.StatusForbidden, Record: RecordError{ID: in.ID, Code: CodeOtherCommune,
+				Error: fmt.Sprintf("record is stored for another commune; this device may write only %s", dev.Commune)}}
+		}
+		if old.Kind != in.Kind {
+			return data.Record{}, nil, false, &RejectError{Status: http.StatusBadRequest, Record: RecordError{ID: in.ID, Code: CodeKindMismatch,
+				Error: fmt.Sprintf("record is stored as a %s, pushed as a %s", old.Kind, in.Kind)}}
+		}
+		merged := data.Merge(*old, in)
+		js, err := json.Marshal(merged)
+		if err != nil {
+			return data.Record{}, nil, false, fmt.Errorf("encode merged %s: %w", in.ID, err)
+		}
+		return merged, js, bytes.Equal(js, normJS[i]), nil
+	}, nil
+}
+
+func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, r, newAPIError(http.StatusMethodNotAllowed, CodeMethod, "use GET"))
+		return
+	}
+	dev, aerr := s.authenticate(r)
+	if aerr != nil {
+		writeError(w, r, aerr)
+		return
+	}
+	q := r.URL.Query()
+	var since uint64
+	if v := q.Get("since"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			writeError(w, r, newAPIError(http.StatusBadRequest, CodeBadRequest, "since=%q is not a sequence number", clipString(v, 24)))
+			return
+		}
+		since = n
+	}
+	limit := s.cfg.PageLimit
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			writeError(w, r, newAPIError(http.StatusBadRequest, CodeBadRequest, "limit=%q is not a positive number", clipString(v, 24)))
+			return
+		}
+		limit = min(n, s.cfg.PageLimit)
+	}
+	pr := PullRequest{Commune: dev.Commune, Since: since, Limit: limit, MaxBytes: s.cfg.PageBytes, Exclude: dev.ID}
+	if dev.Role == RoleProvince {
+		pr.Commune, pr.Exclude = q.Get("commune"), ""
+	}
+	if q.Get("echo") == "1" {
+		pr.Exclude = ""
+	}
+	page, err := s.cfg.Storage.Pull(r.Context(), pr)
+	switch {
+	case errors.Is(err, ErrCursorExpired):
+		e := newAPIError(http.StatusGone, CodeCursorExpired, "cursor %d is older than the server's tombstone retention: pull everything from 0", since)
+		e.Body.Resync = true
+		writeError(w, r, e)
+		return
+	case errors.Is(err, ErrCursorAhead):
+		e := newAPIError(http.StatusGone, CodeCursorAhead, "cursor %d is ahead of this server's sequence (restored from a backup?): pull everything from 0 and send every record", since)
+		e.Body.Resync = true
+		writeError(w, r, e)
+		return
+	case err != nil:
+		writeError(w, r, s.storageError("pull", err))
+		return
+	}
+	info(r).records = len(page.Records)
+	n := 64
+	for _, rec := range page.Records {
+		n += len(rec) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n))
+	buf.WriteString(`{"records":[`)
+	for i, rec := range page.Records {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(rec)
+	}
+	fmt.Fprintf(buf, `],"cursor":%d,"more":%t}`, page.Cursor, page.More)
+	writeJSON(w, r, http.StatusOK, buf.Bytes())
+}
+
+// Enrolment brute-force guard: this many failed codes from one address
+// within enrolFailWindow get 429.
+const (
+	enrolFailMax    = 20
+	enrolFailWindow = 10 * time.Minute
+)
+
+func (s *Server) enrolBlocked(ip string, now time.Time, failed bool) bool {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	recent := s.fails[ip][:0]
+	for _, t := range s.fails[ip] {
+		if now.Sub(t) < enrolFailWindow {
+			recent = append(recent, t)
+		}
+	}
+	if failed {
+		recent = append(recent, now)
+	}
+	if len(recent) == 0 {
+		delete(s.fails, ip)
+	} else {
+		s.fails[ip] = recent
+	}
+	return len(recent) >= enrolFailMax
+}
+
+func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeError(w, r, newAPIError(http.StatusMethodNotAllowed, CodeMethod, "use POST"))
+		return
+	}
+	now := s.cfg.Now()
+	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+	if s.enrolBlocked(ip, now, false) {
+		writeError(w, r, newAPIError(http.StatusTooManyRequests, "too_many_attempts", "too many wrong enrolment codes from this address: wait %s", enrolFailWindow))
+		return
+	}
+	body, aerr := readBody(http.MaxBytesReader(w, r.Body, 64<<10), r.Header.Get("Content-Encoding"), 64<<10)
+	if aerr != nil {
+		writeError(w, r, aerr)
+		return
+	}
+	var req EnrollRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeError(w, r, newAPIError(http.StatusBadRequest, CodeMalformedJSON, "enroll body: %v", err))
+		return
+	}
+	code := NormalizeCode(req.Code)
+	if code == "" {
+		writeError(w, r, newAPIError(http.StatusBadRequest, CodeBadRequest, "no enrolment code"))
+		return
+	}
+	token := base64.RawURLEncoding.EncodeToString(newRandom(32))
+	th := sha256.Sum256([]byte(token))
+	dev := Device{ID: data.NewID(), TokenHash: th[:], StoreDevice: clipString(req.Device, 64), Enrolled: now.UTC()}
+	dev, err := s.cfg.Storage.RedeemEnrolment(r.Context(), codeHash(code), now, req.Commune, dev)
+	if err != nil {
+		var e *apiError
+		switch {
+		case errors.Is(err, ErrCodeUnknown):
+			e = newAPIError(http.StatusForbidden, CodeCodeUnknown, "enrolment code not known to this server")
+		case errors.Is(err, ErrCodeUsed):
+			e = newAPIError(http.StatusForbidden, CodeCodeUsed, "enrolment code was already used: ask the province for a new one")
+		case errors.Is(err, ErrCodeExpired):
+			e = newAPIError(http.StatusForbidden, CodeCodeExpired, "enrolment code has expired: ask the province for a new one")
+		case errors.Is(err, ErrCommuneMismatch):
+			e = newAPIError(http.StatusConflict, CodeCommuneMismatch, "enrolment code is for another commune than this laptop's (%s)", clipString(req.Commune, 16))
+		default:
+			writeError(w, r, s.storageError("enroll", err))
+			return
+		}
+		s.enrolBlocked(ip, now, true)
+		writeError(w, r, e)
+		return
+	}
+	ri := info(r)
+	ri.device, ri.commune = dev.ID, dev.Commune
+	b, _ := json.Marshal(EnrollResponse{Token: token, DeviceID: dev.ID, Commune: dev.Commune, Label: dev.Label, ServerID: s.cfg.Storage.ServerID()})
+	writeJSON(w, r, http.StatusOK, b)
+}
