@@ -48,6 +48,7 @@ run: deps build
 test: deps test-windows-exe
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	$(MAKE) --no-print-directory fuzz-sync FUZZ_TIME=5s
 
 # Every package but main must also build and pass without cgo.
 test-nocgo:
@@ -132,3 +133,8 @@ bench: ; @echo "see bench target"
 endif
 
 -include bench.mk
+-include sync.mk
+-include ui.mk
+
+# make bench also runs the sync and UI benchmarks, when their files exist.
+bench: $(if $(wildcard sync.mk),bench-sync) $(if $(wildcard ui.mk),bench-ui)

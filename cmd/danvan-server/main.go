@@ -38,7 +38,7 @@ import (
 )
 
 // version is the server's version, kept in step with FyneApp.toml.
-const version = "0.1.0"
+var version = "0.1.0"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
