@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sort"
@@ -36,6 +37,12 @@ type Row struct {
 	// members of a household, households of a village.
 	N        int  `json:"n,omitempty"`
 	Conflict bool `json:"c,omitempty"`
+	// Resolved and Forwarded are the last days a concern was moved to
+	// "đã giải quyết" and "đã chuyển"; Channel is how it arrived. Period
+	// figures of concerns come from these, without reading the records.
+	Resolved  Date   `json:"rs,omitempty"`
+	Forwarded Date   `json:"fw,omitempty"`
+	Channel   string `json:"ch,omitempty"`
 	// Remote marks a village in a remote area (vùng sâu, vùng xa).
 	Remote  bool        `json:"r,omitempty"`
 	Updated int64       `json:"u"`
@@ -100,6 +107,15 @@ func rowOf(rec *Record, obj Object) *Row {
 		if o.ConcernKind != ConcernDenunciation {
 			text = append(text, o.RaiserText)
 		}
+		r.Channel = o.Channel
+		for _, h := range o.History {
+			switch h.To {
+			case StatusResolved:
+				r.Resolved = DateOf(h.At)
+			case StatusForwarded:
+				r.Forwarded = DateOf(h.At)
+			}
+		}
 	case *Meeting:
 		r.Title, r.Village, r.Date, r.Sub = o.Chair, o.Village, o.Date, string(o.MeetingKind)
 		r.N = o.HeadCount
@@ -139,6 +155,8 @@ type irow struct {
 	updated                       int64
 	n                             int32
 	date, end, deadline           int32 // days since 1970-01-01; 0 means none
+	resolved, forwarded           int32
+	channel                       uint16
 	kind, sub, status, topic      uint16
 	flags                         uint8
 }
@@ -194,6 +212,7 @@ func dayDate(n int32) Date {
 func compact(r *Row) *irow {
 	ir := &irow{id: r.ID, village: r.Village, title: r.Title, fold: r.Fold, key: string(r.Key),
 		updated: r.Updated, n: int32(r.N), date: dayNum(r.Date), end: dayNum(r.End), deadline: dayNum(r.Deadline),
+		resolved: dayNum(r.Resolved), forwarded: dayNum(r.Forwarded), channel: sym(r.Channel),
 		kind: sym(string(r.Kind)), sub: sym(r.Sub), status: sym(r.Status), topic: sym(r.Topic)}
 	if len(r.Actions) > 0 {
 		a := append([]ActionRow(nil), r.Actions...)
@@ -214,6 +233,7 @@ func compact(r *Row) *irow {
 func (ir *irow) row() Row {
 	r := Row{ID: ir.id, Kind: Kind(symName(ir.kind)), Village: ir.village, Title: ir.title, Fold: ir.fold, Key: []byte(ir.key),
 		Updated: ir.updated, N: int(ir.n), Date: dayDate(ir.date), End: dayDate(ir.end), Deadline: dayDate(ir.deadline),
+		Resolved: dayDate(ir.resolved), Forwarded: dayDate(ir.forwarded), Channel: symName(ir.channel),
 		Sub: symName(ir.sub), Status: symName(ir.status), Topic: symName(ir.topic),
 		Deleted: ir.flags&rowDeleted != 0, Conflict: ir.flags&rowConflict != 0, Remote: ir.flags&rowRemote != 0}
 	if ir.actions != nil {
@@ -232,6 +252,7 @@ type index struct {
 func (s *Store) loadIndex() error {
 	s.idx = &index{rows: map[string]*irow{}}
 	dec := newRowDecoder()
+	stale := false
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: pfxIndex, PrefetchValues: true, PrefetchSize: 256})
 		defer it.Close()
@@ -242,6 +263,10 @@ func (s *Store) loadIndex() error {
 				r, err = dec.decode(v)
 				return err
 			})
+			if errors.Is(err, errOldRow) {
+				stale = true
+				return errOldRow
+			}
 			if err != nil {
 				return fmt.Errorf("load index %s: %w", it.Item().Key(), err)
 			}
@@ -249,10 +274,46 @@ func (s *Store) loadIndex() error {
 		}
 		return nil
 	})
+	if stale {
+		err = s.rebuildIndex()
+	}
 	// Decoding leaves garbage the size of the index: hand it back to the
 	// OS now rather than carrying it for the whole session.
 	debug.FreeOSMemory()
 	return err
+}
+
+// rebuildIndex writes every index row again from the records: after an
+// upgrade that changed what rows hold.
+func (s *Store) rebuildIndex() error {
+	s.idx = &index{rows: map[string]*irow{}}
+	ids, err := s.RecordIDs()
+	if err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	wb := s.db.NewWriteBatch()
+	defer func() { wb.Cancel() }()
+	for start := 0; start < len(ids); start += 1000 {
+		recs, err := s.Records(ids[start:min(start+1000, len(ids))])
+		if err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+		for i := range recs {
+			obj, err := DecodeRecord(&recs[i])
+			if err != nil {
+				return fmt.Errorf("rebuild index: %w", err)
+			}
+			row := rowOf(&recs[i], obj)
+			if err := wb.Set(indexKey(row.ID), encodeRow(row)); err != nil {
+				return fmt.Errorf("rebuild index: %w", err)
+			}
+			s.idx.rows[row.ID] = compact(row)
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	return nil
 }
 
 func (ix *index) put(r *Row) {

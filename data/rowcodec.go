@@ -11,7 +11,11 @@ import (
 // Layout: version byte, flags byte, varint N, varint Updated, then
 // length-prefixed strings in a fixed order, then the actions.
 
-const rowCodecVersion = 1
+const rowCodecVersion = 2
+
+// errOldRow marks a row written by an older codec: the index is rebuilt
+// from the records.
+var errOldRow = errors.New("index row of an older version")
 
 const (
 	rowDeleted = 1 << iota
@@ -40,7 +44,7 @@ func encodeRow(r *Row) []byte {
 	b = append(b, rowCodecVersion, flags)
 	b = binary.AppendVarint(b, int64(r.N))
 	b = binary.AppendVarint(b, r.Updated)
-	for _, s := range []string{r.ID, string(r.Kind), r.Village, r.Title, string(r.Date), string(r.End), r.Sub, r.Status, r.Topic, string(r.Deadline), r.Fold, string(r.Key)} {
+	for _, s := range []string{r.ID, string(r.Kind), r.Village, r.Title, string(r.Date), string(r.End), r.Sub, r.Status, r.Topic, string(r.Deadline), r.Fold, string(r.Key), string(r.Resolved), string(r.Forwarded), r.Channel} {
 		b = appendStr(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(r.Actions)))
@@ -119,6 +123,9 @@ func (d *rowDecoder) str(r *rowReader, share bool) string {
 
 // decode parses the binary form of a row.
 func (d *rowDecoder) decode(b []byte) (*Row, error) {
+	if len(b) >= 1 && b[0] < rowCodecVersion {
+		return nil, errOldRow
+	}
 	if len(b) < 2 || b[0] != rowCodecVersion {
 		return nil, fmt.Errorf("decode index row: version %v: %w", b[:min(1, len(b))], errRowCodec)
 	}
@@ -139,6 +146,9 @@ func (d *rowDecoder) decode(b []byte) (*Row, error) {
 	row.Deadline = Date(d.str(r, true))
 	row.Fold = d.str(r, false)
 	row.Key = append([]byte(nil), r.bytes()...)
+	row.Resolved = Date(d.str(r, true))
+	row.Forwarded = Date(d.str(r, true))
+	row.Channel = d.str(r, true)
 	n := r.uvarint()
 	if n > 0 && r.err == nil {
 		row.Actions = make([]ActionRow, 0, min(n, 64))

@@ -48,6 +48,12 @@ func (s *Store) StatsMany(queries []StatsQuery, today Date) ([]*Stats, error) {
 	var need []Row
 	for i := range rows {
 		r := &rows[i]
+		if r.Kind == KindConcern {
+			for _, q := range matching(r) {
+				accs[q].addConcern(r)
+			}
+			continue
+		}
 		for _, q := range matching(r) {
 			if accs[q].wants(r) {
 				need = append(need, *r)
@@ -151,8 +157,6 @@ func (a *statsAcc) month(d Date) *MonthCounts {
 func (a *statsAcc) wants(r *Row) bool {
 	from, to := a.from, a.to
 	switch r.Kind {
-	case KindConcern:
-		return r.Date != "" && !(to != "" && r.Date > to)
 	case KindMeeting:
 		return inPeriod(r.Date, from, to)
 	case KindVisit:
@@ -163,48 +167,52 @@ func (a *statsAcc) wants(r *Row) bool {
 	return false
 }
 
+// addConcern counts a concern from its index row: received in the period
+// (by kind, status, topic, đông người, reception), resolved and forwarded
+// in the period (by the day of its last such change), open and overdue
+// as of the period's end.
+func (a *statsAcc) addConcern(r *Row) {
+	if r.Date == "" || (a.to != "" && r.Date > a.to) {
+		return
+	}
+	st := a.st
+	kind, status := ConcernKind(r.Sub), ConcernStatus(r.Status)
+	k := st.ByKind[kind]
+	if inPeriod(r.Date, a.from, a.to) {
+		k.Received++
+		st.ByStatus[status]++
+		st.ByTopic[r.Topic]++
+		if r.N >= MassThreshold {
+			st.Mass++
+		}
+		if r.Channel == ChannelReception {
+			a.receptionDays[r.Date] = true
+			st.Received += max(r.N, 1)
+		}
+		a.month(r.Date).Received++
+	}
+	if inPeriod(r.Resolved, a.from, a.to) {
+		k.Resolved++
+		a.month(r.Resolved).Resolved++
+	}
+	if inPeriod(r.Forwarded, a.from, a.to) {
+		k.Forwarded++
+	}
+	if !status.Done() {
+		k.Open++
+		if r.Overdue(st.AsOf) {
+			k.Overdue++
+		}
+	}
+	st.ByKind[kind] = k
+}
+
 func (a *statsAcc) add(r *Row, obj Object) {
 	if !a.wants(r) {
 		return
 	}
 	st, from, to := a.st, a.from, a.to
 	switch o := obj.(type) {
-	case *Concern:
-		c := o
-		k := st.ByKind[c.ConcernKind]
-		if inPeriod(c.Received, from, to) {
-			k.Received++
-			st.ByStatus[c.Status]++
-			st.ByTopic[c.Topic]++
-			if c.Mass() {
-				st.Mass++
-			}
-			if c.Channel == ChannelReception {
-				a.receptionDays[c.Received] = true
-				st.Received += max(c.People, 1)
-			}
-			a.month(c.Received).Received++
-		}
-		for _, h := range c.History {
-			d := DateOf(h.At)
-			if !inPeriod(d, from, to) {
-				continue
-			}
-			switch h.To {
-			case StatusResolved:
-				k.Resolved++
-				a.month(d).Resolved++
-			case StatusForwarded:
-				k.Forwarded++
-			}
-		}
-		if !c.Status.Done() {
-			k.Open++
-			if c.Overdue(st.AsOf) {
-				k.Overdue++
-			}
-		}
-		st.ByKind[c.ConcernKind] = k
 	case *Meeting:
 		m := o
 		st.Meetings++
