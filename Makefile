@@ -9,17 +9,18 @@ GO    ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
 # Debian packages for the cgo/OpenGL build (gcc, X11, Wayland headers), for
-# running headless (xvfb, xdotool, imagemagick's import), for checking
-# PDFs (poppler-utils' pdftotext), and for the release packages (MinGW-w64
-# to cross-compile the Windows exe, xz for the Linux tarball).
+# running headless (xvfb, xdotool, x11-xserver-utils' xmodmap, imagemagick's
+# import), for checking PDFs (poppler-utils' pdftotext), and for the release
+# packages (MinGW-w64 to cross-compile the Windows exe, xz for the Linux
+# tarball).
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev \
-                xvfb poppler-utils imagemagick xdotool gcc-mingw-w64-x86-64 xz-utils
+                xvfb poppler-utils imagemagick xdotool x11-xserver-utils gcc-mingw-w64-x86-64 xz-utils
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 DEMO_COMMUNE ?= 23368
 DEMO_SCALE   ?= 1
 
-.PHONY: deps build run test test-nocgo demo bench package windows-exe test-windows-exe linux-package servers
+.PHONY: deps build run test test-nocgo test-gui screenshots demo bench package windows-exe test-windows-exe linux-package servers
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -44,15 +45,25 @@ run: deps build
 	./danvan
 
 # The Windows exe is built on every test run: internal/packaging checks it
-# (a PE32+ GUI program for amd64, with its icon).
-test: deps test-windows-exe
+# (a PE32+ GUI program for amd64, with its icon). So is ./danvan:
+# internal/guitest types Vietnamese into it under Xvfb with xdotool.
+test: deps test-windows-exe build
 	$(GO) vet ./...
-	$(GO) test -race ./...
+	DANVAN_BIN=$(CURDIR)/danvan $(GO) test -race ./...
 	$(MAKE) --no-print-directory fuzz-sync FUZZ_TIME=5s
 
 # Every package but main must also build and pass without cgo.
 test-nocgo:
 	CGO_ENABLED=0 $(GO) test $$($(GO) list ./... | grep -vx danvan)
+
+# Only the GUI test (the real app under Xvfb, typed into with xdotool), verbose.
+test-gui: deps build
+	DANVAN_BIN=$(CURDIR)/danvan $(GO) test -count=1 -v ./internal/guitest
+
+# The README's screenshots, of the real app on a demo store under Xvfb,
+# into docs/screenshots/.
+screenshots: deps build
+	scripts/screenshots.sh $(CURDIR)/danvan $(CURDIR)/docs/screenshots
 
 demo: deps build
 	./danvan demo --commune $(DEMO_COMMUNE) --scale $(DEMO_SCALE)

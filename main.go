@@ -57,5 +57,15 @@ func runGUI(info cli.AppInfo, dir string) error {
 	})
 	a := app.NewWithID(d.ID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", iconPNG))
-	return ui.Run(a, ui.Options{StoreDir: dir})
+	return ui.Run(a, ui.Options{StoreDir: dir, About: aboutInfo(cli.Version(info))})
+}
+
+// aboutInfo passes the version information to the About dialog.
+func aboutInfo(v cli.VersionInfo) ui.AboutInfo {
+	a := ui.AboutInfo{Name: v.Name, Version: v.Version, Build: v.Build, BuildDate: v.BuildDate,
+		Go: v.Go, Platform: v.Platform, Fyne: v.Fyne}
+	for _, l := range v.Licences {
+		a.Licences = append(a.Licences, ui.AboutLicence{What: l.What, Holder: l.Holder, Name: l.Name, Text: string(l.Text)})
+	}
+	return a
 }

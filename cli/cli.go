@@ -78,6 +78,7 @@ var subcommands = map[string]func(e *Env, args []string) int{
 	"export":   (*Env).runExport,
 	"enroll":   (*Env).runEnroll,
 	"sync":     (*Env).runSync,
+	"bundle":   (*Env).runBundle,
 }
 
 // Run runs the command in e.Args and returns the process exit code: 0 on
@@ -105,6 +106,8 @@ func Run(e Env) int {
 		fmt.Fprintf(e.Stderr, "  danvan export concerns|meetings|visits|households|models --format csv --out TỆP\n")
 		fmt.Fprintf(e.Stderr, "  danvan enroll --server URL --code MÃ   đăng ký máy với máy chủ tỉnh\n")
 		fmt.Fprintf(e.Stderr, "  danvan sync --once                đồng bộ một lần\n")
+		fmt.Fprintf(e.Stderr, "  danvan bundle export --out TỆP | import TỆP | forward TỆP\n")
+		fmt.Fprintf(e.Stderr, "                                    đồng bộ qua USB cho nơi không có sóng\n")
 		fmt.Fprintf(e.Stderr, "  danvan --version                  in phiên bản\n\nTùy chọn:\n")
 		fs.PrintDefaults()
 	}

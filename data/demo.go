@@ -90,7 +90,7 @@ func GenerateDemo(s *Store, o DemoOptions) (DemoSummary, error) {
 	g := newDemoGen(commune, o, text, s.PetitionDays())
 
 	checklist := DefaultChecklist()
-	checklistID := "checklist-" + commune
+	checklistID := ChecklistID(commune)
 	saveChecklist := true
 	if _, ok := s.Row(checklistID); ok {
 		saveChecklist = false

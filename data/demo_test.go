@@ -92,7 +92,7 @@ func TestDemoGenerate(t *testing.T) {
 		t.Errorf("store lists %d records, summary %d", n, sum.Total())
 	}
 	var cl Checklist
-	if err := s.Load("checklist-23368", &cl); err != nil || len(cl.Cung) != 4 || len(cl.Bam) != 3 {
+	if err := s.Load(ChecklistID("23368"), &cl); err != nil || len(cl.Cung) != 4 || len(cl.Bam) != 3 {
 		t.Errorf("checklist: %+v %v", cl, err)
 	}
 

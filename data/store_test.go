@@ -1,6 +1,8 @@
 package data
 
 import (
+	"github.com/google/uuid"
+
 	"errors"
 	"os"
 	"path/filepath"
@@ -313,5 +315,18 @@ func TestProfileAndChecklist(t *testing.T) {
 	}
 	if got := s.Checklist(); len(got.Bam) != 4 || got.Bam[3].Label != "bám dân" {
 		t.Fatalf("edited checklist = %+v", got.Bam)
+	}
+}
+
+// TestChecklistIDIsSyncable: the server accepts only canonical UUIDs, and
+// every device of a commune must name the checklist alike.
+func TestChecklistIDIsSyncable(t *testing.T) {
+	id := ChecklistID("23368")
+	u, err := uuid.Parse(id)
+	if err != nil || u.String() != id {
+		t.Fatalf("checklist id %q is not a canonical UUID", id)
+	}
+	if ChecklistID("23368") != id || ChecklistID("23536") == id {
+		t.Fatal("checklist ids are not per-commune and stable")
 	}
 }

@@ -2,6 +2,8 @@ package data
 
 import (
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Meta is the bookkeeping every domain object carries. It is filled in by
@@ -472,8 +474,12 @@ type Checklist struct {
 // Kind returns KindChecklist.
 func (*Checklist) Kind() Kind { return KindChecklist }
 
-// ChecklistID returns the id of a commune's checklist record.
-func ChecklistID(commune string) string { return "checklist-" + commune }
+// ChecklistID returns the id of a commune's checklist record: a name-based
+// UUID (v5), the same on every device of the commune, so that their edits
+// merge into one record.
+func ChecklistID(commune string) string {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("urn:danvan:checklist:"+commune)).String()
+}
 
 // DefaultChecklist returns the default 4 cùng and 3 bám items.
 func DefaultChecklist() *Checklist {

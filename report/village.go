@@ -305,7 +305,7 @@ func actionsOf(ms []data.Meeting, asOf data.Date) []ActionItem {
 
 // checklistID is the id GenerateDemo and the settings screen give the
 // commune's checklist.
-func checklistID(commune string) string { return "checklist-" + commune }
+func checklistID(commune string) string { return data.ChecklistID(commune) }
 
 // checklist returns the commune's "cùng"/"bám" list, or the default one.
 func checklist(s *data.Store) *data.Checklist {

@@ -96,6 +96,7 @@ func NewServer(cfg ServerConfig) *Server {
 	s.mux.HandleFunc(PathEnroll, s.handleEnroll)
 	s.mux.HandleFunc(PathPush, s.handlePush)
 	s.mux.HandleFunc(PathPull, s.handlePull)
+	s.mux.HandleFunc(PathBundle, s.handleBundle)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, newAPIError(http.StatusNotFound, CodeNotFound, "no endpoint %s", clipString(r.URL.Path, 80)))
 	})

@@ -327,7 +327,7 @@ type SyncLine struct {
 
 func newSyncLine(sh *Shell) *SyncLine {
 	l := &SyncLine{sh: sh, Status: widget.NewLabel(""), Pending: widget.NewLabel("")}
-	l.Pending.Importance = widget.LowImportance
+	l.Pending.SizeName = theme.SizeNameCaptionText
 	l.SetSyncStatus(sh.syncText)
 	l.Content = container.NewHBox(widget.NewIcon(theme.ViewRefreshIcon()), l.Status, l.Pending)
 	return l

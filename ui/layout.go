@@ -48,7 +48,6 @@ func wrapLabel(text string) *widget.Label {
 
 func hintLabel(text string) *widget.Label {
 	l := wrapLabel(text)
-	l.Importance = widget.LowImportance
 	l.TextStyle = fyne.TextStyle{Italic: true}
 	return l
 }

@@ -53,7 +53,7 @@ func newMainWindow(sh *Shell) *MainWindow {
 	m.Commune.TextStyle = fyne.TextStyle{Bold: true}
 	m.setCommune()
 	title := widget.NewLabel(sh.T("app.title"))
-	title.Importance = widget.LowImportance
+	title.SizeName = theme.SizeNameCaptionText
 	nav := container.NewBorder(container.NewVBox(title, m.Commune, widget.NewSeparator()), nil, nil, nil, m.Nav)
 	m.body = container.NewStack()
 	m.Content = container.NewBorder(nil, nil,
@@ -106,7 +106,8 @@ func (m *MainWindow) show(id string) Screen {
 // screen, in the shell's (new) language.
 func (m *MainWindow) rebuild() {
 	m.sh.forms = nil
-	m.sh.installShortcuts()
+	m.sh.installMenus()
+	m.sh.relabelSyncLine()
 	m.Nav.Refresh()
 	m.reset(true)
 }
@@ -163,3 +164,16 @@ func (n themeIcon) Name() string { return theme.Icon(fyne.ThemeIconName(n)).Name
 
 // Content returns the current theme's icon.
 func (n themeIcon) Content() []byte { return theme.Icon(fyne.ThemeIconName(n)).Content() }
+
+// installMenus installs the keyboard commands with the "Tệp" menu, and
+// the "Trợ giúp" menu with Giới thiệu (the About dialog).
+func (sh *Shell) installMenus() {
+	sh.installShortcuts()
+	menu := sh.Win.MainMenu()
+	if menu == nil {
+		menu = fyne.NewMainMenu()
+	}
+	menu.Items = append(menu.Items, fyne.NewMenu(sh.T("menu.help"),
+		fyne.NewMenuItem(sh.T("app.about")+"…", func() { sh.ShowAbout() })))
+	sh.Win.SetMainMenu(menu)
+}

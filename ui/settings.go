@@ -37,6 +37,9 @@ type Settings struct {
 
 	StoreDir, StoreSize, Commune *widget.Label
 
+	// Backup is the "Sao lưu / Khôi phục" part.
+	Backup *BackupPanel
+
 	content *container.Scroll
 }
 
@@ -63,6 +66,8 @@ func newSettings(sh *Shell) *Settings {
 	s.StoreDir, s.StoreSize = wrapLabel(""), widget.NewLabel("")
 	s.Commune = widget.NewLabel("")
 	s.Commune.TextStyle = fyne.TextStyle{Bold: true}
+	s.Backup = newBackupPanel(sh)
+	s.Backup.resized = s.relayout
 
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		heading(sh.T("screen.settings")),
@@ -73,6 +78,7 @@ func newSettings(sh *Shell) *Settings {
 			container.NewGridWithColumns(2, s.Cung.Content, s.Bam.Content))),
 		settingsSection(sh.T("settings.passphrase"), s.Pass.Content),
 		settingsSection(sh.T("settings.store"), container.NewVBox(s.StoreDir, s.StoreSize)),
+		settingsSection(sh.T("backup.title"), s.Backup.Content),
 		settingsSection(sh.T("settings.commune"), container.NewVBox(s.Commune, hintLabel(sh.T("settings.commune_fixed")))),
 	)))
 	return s
@@ -109,6 +115,7 @@ func (s *Settings) Refresh() {
 	if c, ok := data.CommuneByCode(code); ok {
 		s.Commune.SetText(c.Label() + " · " + code)
 	}
+	s.Backup.Refresh()
 	s.relayout()
 	var size int64
 	s.sh.Go(func() error { size = st.Size(); return nil }, func(error) {

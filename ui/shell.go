@@ -31,6 +31,8 @@ type Options struct {
 	// Today fixes the day deadlines and "this month" are judged on, for
 	// tests and demos; "" means the real today.
 	Today data.Date
+	// About is what the About dialog shows: version, build, licences.
+	About AboutInfo
 }
 
 // prefLang is the app preference that keeps the chosen language, so that
@@ -51,6 +53,7 @@ func Run(a fyne.App, o Options) error {
 	w.Resize(fyne.NewSize(1100, 720))
 	sh := NewShell(a, w, o)
 	sh.Start()
+	startAutopilot(sh)
 	w.ShowAndRun()
 	return sh.Close()
 }
@@ -75,6 +78,8 @@ type Shell struct {
 	forms    []Saver       // forms that want Ctrl+S, topmost last
 	dialogs  []shownDialog // dialogs shown with ShowDialog, topmost last
 	syncText string        // the sync state fed by SetSyncStatus; "" = not connected
+	syncSvc  syncService   // the sync worker of the open store
+	backups  backupState   // automatic backups in flight
 	queue    *uiQueue      // tests only: UI updates waiting for wait()
 
 	// The screen shown last of each kind; nil until first shown.
@@ -222,6 +227,7 @@ func (sh *Shell) Close() error {
 	sh.closed = true
 	sh.mu.Unlock()
 	sh.opening.Wait()
+	sh.stopStoreServices()
 	sh.mu.Lock()
 	st := sh.store
 	sh.store = nil
@@ -283,14 +289,36 @@ func (sh *Shell) ChangePassphrase(oldPass, newPass string, done func(error)) {
 		return
 	}
 	dir := sh.opts.StoreDir
+	sh.reopen(st, oldPass, func() (string, error) { return newPass, data.ChangePassphrase(dir, oldPass, newPass) },
+		func(changeErr, openErr error) {
+			if openErr != nil {
+				done(openErr)
+				return
+			}
+			if sh.Main != nil {
+				sh.Main.reset(false)
+			}
+			done(changeErr)
+		})
+}
+
+// reopen closes the open store st, after stopping its background services,
+// runs change on the closed store's directory, and opens the store again,
+// all off the UI goroutine: with the passphrase change returns, or with
+// oldPass if change failed (the store is then as it was). done then gets
+// change's error and the reopening's on the UI goroutine; if the store
+// cannot be reopened, the problem screen is already shown.
+func (sh *Shell) reopen(st *data.Store, oldPass string, change func() (newPass string, err error), done func(changeErr, openErr error)) {
+	dir := sh.opts.StoreDir
 	var changeErr, openErr error
 	sh.opening.Add(1)
 	sh.Go(func() error {
 		defer sh.opening.Done()
+		sh.stopStoreServices()
+		var pass string
 		if changeErr = st.Close(); changeErr == nil {
-			changeErr = data.ChangePassphrase(dir, oldPass, newPass)
+			pass, changeErr = change()
 		}
-		pass := newPass
 		if changeErr != nil {
 			pass = oldPass
 		}
@@ -314,13 +342,10 @@ func (sh *Shell) ChangePassphrase(oldPass, newPass string, done func(error)) {
 	}, func(error) {
 		if openErr != nil {
 			sh.showProblem(openErr)
-			done(openErr)
-			return
+		} else {
+			sh.startSync()
 		}
-		if sh.Main != nil {
-			sh.Main.reset(false)
-		}
-		done(changeErr)
+		done(changeErr, openErr)
 	})
 }
 
@@ -389,6 +414,7 @@ func (q *uiQueue) run() {
 // the profile step or the main window, whichever comes next.
 func (sh *Shell) storeReady() {
 	st := sh.Store()
+	sh.startAutoBackup(st)
 	p, hasProfile := st.Profile()
 	if hasProfile {
 		st.SetActor(p.Name)
@@ -450,11 +476,12 @@ func (sh *Shell) showProfile() {
 func (sh *Shell) showMain() {
 	sh.Main = newMainWindow(sh)
 	sh.Win.SetTitle(sh.windowTitle())
-	sh.installShortcuts()
+	sh.installMenus()
 	sh.show(sh.Main.Content, nil, sh.Main.rebuild)
 	if defs := sh.Main.defs; len(defs) > 0 {
 		sh.Main.show(defs[0].ID)
 	}
+	sh.startSync()
 }
 
 // windowTitle is "Sổ tay Dân vận — <commune>".

@@ -749,7 +749,7 @@ func newRowList(render func(data.Row) listLine, tap func(data.Row)) *rowList {
 		badge := widget.NewLabel("")
 		badge.Importance = widget.WarningImportance
 		sub := widget.NewLabel("")
-		sub.Importance = widget.LowImportance
+		sub.SizeName = theme.SizeNameCaptionText
 		sub.Truncation = fyne.TextTruncateEllipsis
 		return container.NewVBox(container.NewBorder(nil, nil, nil, badge, title), sub)
 	}

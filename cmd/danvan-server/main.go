@@ -9,6 +9,7 @@
 //	danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
 //	danvan-server devices list --data DIR
 //	danvan-server devices revoke --data DIR ID
+//	danvan-server bundle import --data DIR FILE [--reply OUT]
 //	danvan-server --version
 //
 // The admin commands open the data directory directly when no server
@@ -54,6 +55,9 @@ Usage:
   danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
   danvan-server devices list --data DIR
   danvan-server devices revoke --data DIR ID
+  danvan-server bundle import --data DIR FILE [--reply OUT]
+                  import a laptop's USB sync bundle (.dvb) and write the reply
+                  bundle to carry back (default FILE-phanhoi.dvb)
   danvan-server --version
 
 --data defaults to $DANVAN_SERVER_DATA, or ./danvan-server-data.
@@ -92,6 +96,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		default:
 			err = fmt.Errorf("devices %s: unknown; want list or revoke", args[1])
 		}
+	case "bundle":
+		if len(args) < 2 || args[1] != "import" {
+			err = fmt.Errorf("bundle: want import: %w", errUsage)
+			break
+		}
+		err = cmdBundleImport(ctx, args[2:], stdout, stderr)
 	default:
 		err = fmt.Errorf("unknown command %q", args[0])
 	}
@@ -248,6 +258,54 @@ func cmdDevicesRevoke(ctx context.Context, args []string, stdout, stderr io.Writ
 	})
 }
 
+// cmdBundleImport imports a laptop's export bundle, directly or through
+// the running server's admin socket, and writes the reply bundle.
+func cmdBundleImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dir := newFlags("bundle import", stderr)
+	replyPath := fs.String("reply", "", "where to write the reply bundle (default: FILE-phanhoi"+dsync.BundleExt+" beside FILE)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("bundle import: want one bundle file: %w", errUsage)
+	}
+	if *replyPath == "" {
+		*replyPath = dsync.ReplyPath(pos[0])
+	}
+	raw, err := dsync.ReadBundleFile(pos[0])
+	if err != nil {
+		return err
+	}
+	return withAdmin(*dir, func(a dsync.AdminAPI) error {
+		imp, ok := a.(dsync.BundleImporter)
+		if !ok {
+			return errors.New("bundle import: this admin connection cannot import bundles")
+		}
+		res, reply, err := imp.ImportBundle(ctx, raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", pos[0], err)
+		}
+		if err := dsync.WriteBundleFile(*replyPath, reply); err != nil {
+			return err
+		}
+		b := res.Bundle
+		fmt.Fprintf(stdout, "imported bundle %s of device %s (%s), commune %s, written %s: %d records, outbox %d-%d\n",
+			b.ID, b.Device, res.DeviceLabel, b.Commune, b.Created.Local().Format("2006-01-02 15:04"), b.Records, b.OutboxFirst, b.OutboxLast)
+		fmt.Fprintf(stdout, "stored %d, unchanged %d, refused %d\n", res.Stored, res.Unchanged, len(res.Refused))
+		for _, re := range res.Refused {
+			fmt.Fprintf(stdout, "  refused %s\n", re)
+		}
+		r := res.Reply
+		fmt.Fprintf(stdout, "reply %s: %d acknowledgements, %d records to pull (cursor %d->%d", *replyPath, r.Entries, r.Records, r.Since, r.Cursor)
+		if r.Resync != "" {
+			fmt.Fprintf(stdout, ", full resync: %s", r.Resync)
+		}
+		fmt.Fprintln(stdout, "); carry it back and import it on that laptop: danvan bundle import FILE")
+		return nil
+	})
+}
+
 // isLoopback reports whether addr (host:port) listens on loopback only.
 func isLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
@@ -308,7 +366,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	handler := dsync.NewServer(dsync.ServerConfig{Storage: st, Logger: log, MaxBody: *maxBody})
 	srv := &http.Server{Handler: handler, Protocols: dsync.HTTPProtocols(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	admin := &http.Server{Handler: dsync.AdminHandler(&dsync.Admin{Storage: st}), ReadHeaderTimeout: 10 * time.Second}
+	adm := &dsync.Admin{Storage: st}
+	admin := &http.Server{Handler: dsync.WithBundleImport(dsync.AdminHandler(adm), adm), ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 2)
 	go func() {

@@ -1,0 +1,282 @@
+package ui
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"danvan/data"
+	dsync "danvan/sync"
+)
+
+// This file adds the USB transfer for villages without any signal to the
+// Đồng bộ page: "Xuất tệp đồng bộ" writes every change not yet sent into a
+// sealed file (dsync.ExportBundleFile), to be carried to the server;
+// "Nhập tệp đồng bộ" imports the server's reply (dsync.ImportReplyFile).
+//
+// The texts have i18n ids (bundle.*) with Vietnamese fallbacks until the
+// catalogue has them.
+
+func init() {
+	RegisterSyncExtension(func(s *SyncScreen) { s.Bundle.Add(newBundlePanel(s.sh)) })
+}
+
+// prefBundleDir keeps the folder a bundle was last written to or read
+// from (usually the USB stick).
+const prefBundleDir = "bundle.dir"
+
+// chooseBundleFile asks for a bundle file to write (save, suggested as
+// name) or to read, and calls chosen with its path on the UI goroutine;
+// nothing happens if the user cancels. Tests replace it: a file dialog
+// cannot be driven without a display.
+var chooseBundleFile = func(sh *Shell, save bool, name string, chosen func(path string)) {
+	pick := func(u fyne.URI, err error) {
+		switch {
+		case err != nil:
+			sh.ShowError(err)
+		case u == nil:
+		case u.Scheme() != "file":
+			dialog.ShowInformation(sh.tOr("bundle.failed_title", "Không thực hiện được"),
+				sh.tOr("bundle.not_file", "Hãy chọn một tệp trên máy hoặc trên USB."), sh.Win)
+		default:
+			sh.App.Preferences().SetString(prefBundleDir, filepath.Dir(u.Path()))
+			chosen(u.Path())
+		}
+	}
+	var d *dialog.FileDialog
+	if save {
+		d = dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if w == nil {
+				pick(nil, err)
+				return
+			}
+			_ = w.Close()
+			pick(w.URI(), err)
+		}, sh.Win)
+		d.SetFileName(name)
+	} else {
+		d = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if r == nil {
+				pick(nil, err)
+				return
+			}
+			_ = r.Close()
+			pick(r.URI(), err)
+		}, sh.Win)
+	}
+	d.SetFilter(storage.NewExtensionFileFilter([]string{dsync.BundleExt}))
+	if dir := sh.App.Preferences().String(prefBundleDir); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	if s := sh.Win.Canvas().Size(); s.Width > 0 {
+		d.Resize(fyne.NewSize(s.Width*0.9, s.Height*0.9))
+	}
+	d.Show()
+}
+
+// BundlePanel is the USB transfer part of the Đồng bộ page.
+type BundlePanel struct {
+	widget.BaseWidget
+	sh *Shell
+
+	// Export writes the changes not yet sent into a file (Xuất tệp đồng
+	// bộ); Import reads the server's reply (Nhập tệp đồng bộ).
+	Export, Import *widget.Button
+	// Progress runs while a file is written or read.
+	Progress *widget.ProgressBarInfinite
+	// Done and Error report the last action, in Vietnamese.
+	Done, Error *widget.Label
+
+	content fyne.CanvasObject
+	busy    bool
+}
+
+func newBundlePanel(sh *Shell) *BundlePanel {
+	p := &BundlePanel{sh: sh}
+	p.Export = widget.NewButtonWithIcon(sh.tOr("bundle.export", "Xuất tệp đồng bộ"), theme.DocumentSaveIcon(), func() {
+		name := "dongbo-" + time.Now().Format("2006-01-02") + dsync.BundleExt
+		chooseBundleFile(sh, true, name, p.ExportTo)
+	})
+	p.Import = widget.NewButtonWithIcon(sh.tOr("bundle.import", "Nhập tệp đồng bộ"), theme.FolderOpenIcon(), func() {
+		chooseBundleFile(sh, false, "", p.ImportFrom)
+	})
+	p.Progress = widget.NewProgressBarInfinite()
+	p.Progress.Stop()
+	p.Progress.Hide()
+	p.Done = wrapLabel("")
+	p.Done.Importance = widget.SuccessImportance
+	p.Done.Hide()
+	p.Error = wrapLabel("")
+	p.Error.Importance = widget.DangerImportance
+	p.Error.Hide()
+	p.content = container.NewVBox(widget.NewSeparator(),
+		sectionTitle(sh.tOr("bundle.title", "Đồng bộ qua USB (nơi không có sóng)")),
+		hintLabel(sh.tOr("bundle.hint", "Xuất các thay đổi chưa gửi ra một tệp đã mã hóa, chép vào USB và mang đến nơi có mạng: "+
+			"nhập trên máy chủ của tỉnh, hoặc gửi hộ từ một máy khác của xã. Mang tệp phản hồi về rồi chọn “Nhập tệp đồng bộ”.")),
+		container.NewHBox(p.Export, p.Import), p.Progress, p.Done, p.Error)
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// CreateRenderer draws the panel.
+func (p *BundlePanel) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(p.content)
+}
+
+// Busy reports whether a file is being written or read.
+func (p *BundlePanel) Busy() bool { return p.busy }
+
+// start shows the progress and disables both buttons; it reports false
+// when another action runs or no store is open.
+func (p *BundlePanel) start() (*data.Store, bool) {
+	st := p.sh.Store()
+	if p.busy || st == nil {
+		return nil, false
+	}
+	p.busy = true
+	p.Export.Disable()
+	p.Import.Disable()
+	p.Done.Hide()
+	p.Error.Hide()
+	p.Progress.Show()
+	p.Progress.Start()
+	return st, true
+}
+
+// finish reports the outcome: msg on success, err's text on failure.
+func (p *BundlePanel) finish(msg string, err error) {
+	p.busy = false
+	p.Progress.Stop()
+	p.Progress.Hide()
+	p.Export.Enable()
+	p.Import.Enable()
+	if err != nil {
+		p.Error.SetText(p.sh.bundleErrorText(err))
+		p.Error.Show()
+	} else {
+		p.Done.SetText(msg)
+		p.Done.Show()
+	}
+	p.Refresh()
+}
+
+// refreshSync has the sync worker re-read the state a bundle changed
+// (pending changes, quarantine, log), off the UI goroutine.
+func (p *BundlePanel) refreshSync() {
+	if w := p.sh.SyncWorker(); w != nil {
+		w.Refresh()
+	}
+}
+
+// ExportTo writes the export bundle to path, off the UI goroutine.
+func (p *BundlePanel) ExportTo(path string) {
+	st, ok := p.start()
+	if !ok {
+		return
+	}
+	var h dsync.BundleHeader
+	p.sh.Go(func() error {
+		var err error
+		h, err = dsync.ExportBundleFile(st, path)
+		p.refreshSync()
+		return err
+	}, func(err error) {
+		sh := p.sh
+		msg := ""
+		if err == nil {
+			if h.Records == 0 {
+				msg = sh.tOr("bundle.exported_none", "Không có thay đổi nào chờ gửi. Tệp "+path+
+					" vẫn dùng được để nhận dữ liệu mới từ máy chủ.", "Path", path)
+			} else {
+				msg = sh.tOr("bundle.exported", "Đã ghi "+formatCount(h.Records)+" bản ghi thay đổi vào "+path+
+					". Hãy mang tệp đến nơi có mạng để nhập lên máy chủ, rồi mang tệp phản hồi về và chọn “Nhập tệp đồng bộ”.",
+					"Count", h.Records, "Path", path)
+			}
+		}
+		p.finish(msg, err)
+	})
+}
+
+// ImportFrom imports the reply bundle at path, off the UI goroutine.
+func (p *BundlePanel) ImportFrom(path string) {
+	st, ok := p.start()
+	if !ok {
+		return
+	}
+	var res dsync.ReplyResult
+	p.sh.Go(func() error {
+		var err error
+		res, err = dsync.ImportReplyFile(st, path)
+		p.refreshSync()
+		return err
+	}, func(err error) {
+		sh := p.sh
+		msg := ""
+		if err == nil {
+			msg = sh.tOr("bundle.imported", "Đã nhập tệp phản hồi: máy chủ đã nhận "+formatCount(res.Pushed)+
+				" bản ghi, máy này nhận về "+formatCount(res.Pulled)+" bản ghi.", "Pushed", res.Pushed, "Pulled", res.Pulled)
+			if res.AlreadyImported {
+				msg = sh.tOr("bundle.imported_again", "Tệp phản hồi này đã được nhập trước đây; dữ liệu không thay đổi.")
+			}
+			if n := len(res.Quarantined); n > 0 {
+				msg += " " + sh.tOr("bundle.quarantined", formatCount(n)+" bản ghi bị máy chủ từ chối: xem thẻ “Bị giữ lại”.", "Count", n)
+			}
+			if res.Trashed > 0 {
+				msg += " " + sh.tOr("bundle.trashed", formatCount(res.Trashed)+" bản ghi đã bị xóa hẳn trên máy chủ được chuyển vào thùng rác.", "Count", res.Trashed)
+			}
+			if res.Requeued > 0 {
+				msg += " " + sh.tOr("bundle.requeued", "Máy chủ đã mất một phần dữ liệu: "+formatCount(res.Requeued)+
+					" bản ghi sẽ được gửi lại trong tệp xuất sau.", "Count", res.Requeued)
+			}
+		}
+		p.finish(msg, err)
+	})
+}
+
+// bundleErrorText is what the cadre reads when a bundle cannot be
+// written or imported; every refusal of a file says nothing changed.
+func (sh *Shell) bundleErrorText(err error) string {
+	unchanged := " " + sh.tOr("bundle.unchanged", "Dữ liệu không thay đổi.")
+	var fe *dsync.ForeignBundleError
+	switch {
+	case errors.Is(err, dsync.ErrNotEnrolled):
+		return sh.tOr("bundle.err.not_enrolled", "Máy này chưa đăng ký với máy chủ của tỉnh: hãy đăng ký (cần có mạng một lần) rồi mới dùng được tệp đồng bộ.")
+	case errors.Is(err, dsync.ErrNeedsEnrolment):
+		return sh.T("sync.err.revoked")
+	case errors.Is(err, fs.ErrNotExist):
+		return sh.tOr("bundle.err.missing", "Không tìm thấy tệp.") + " (" + err.Error() + ")"
+	case errors.Is(err, dsync.ErrBundleCorrupt):
+		return sh.tOr("bundle.err.corrupt", "Tệp đồng bộ bị hỏng, bị cắt ngắn hoặc đã bị sửa đổi nên không được nhập.") + unchanged +
+			" " + sh.tOr("bundle.err.corrupt_hint", "Hãy chép lại tệp, hoặc nhờ xuất lại tệp phản hồi.")
+	case errors.Is(err, dsync.ErrBundleNotReply):
+		return sh.tOr("bundle.err.not_reply", "Đây là tệp xuất từ một máy, chưa qua máy chủ. Hãy mang nó lên máy chủ (hoặc nhờ một máy có mạng gửi hộ), rồi nhập tệp phản hồi.") + unchanged
+	case errors.As(err, &fe):
+		switch fe.Field {
+		case "device":
+			return sh.tOr("bundle.err.other_device", "Tệp phản hồi này dành cho một máy khác; hãy nhập nó trên đúng máy đã xuất tệp.") + unchanged
+		case "commune":
+			return sh.tOr("bundle.err.other_commune", "Tệp này thuộc "+communeName(fe.Bundle)+", không phải xã của máy này.", "Commune", communeName(fe.Bundle)) + unchanged
+		case "server":
+			return sh.tOr("bundle.err.other_server", "Tệp này thuộc một máy chủ khác với máy chủ mà máy này đã đăng ký.") + unchanged
+		}
+	}
+	return sh.syncErrorText(err)
+}
+
+// communeName names a commune by its code.
+func communeName(code string) string {
+	if c, ok := data.CommuneByCode(code); ok {
+		return c.Name
+	}
+	return code
+}
