@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -90,53 +89,11 @@ func (sh *Shell) stopAutoBackup() {
 // nothing happens if the user cancels. Tests replace it: a file dialog
 // cannot be driven without a display.
 var chooseBackupFile = func(sh *Shell, save bool, name string, chosen func(path string)) {
-	pick := func(u fyne.URI, err error) {
-		switch {
-		case err != nil:
-			sh.ShowError(err)
-		case u == nil:
-		case u.Scheme() != "file":
-			sh.ShowError(errors.New(sh.T("backup.not_file")))
-		default:
-			sh.App.Preferences().SetString(prefBackupDir, filepath.Dir(u.Path()))
-			chosen(u.Path())
-		}
+	fc := FileChoice{Save: save, Name: name, Ext: data.BackupExt, Pref: prefBackupDir, NotFileID: "backup.not_file"}
+	if st := sh.Store(); st != nil && !save {
+		fc.Dir = data.BackupDir(st.Dir())
 	}
-	var d *dialog.FileDialog
-	if save {
-		d = dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if w == nil {
-				pick(nil, err)
-				return
-			}
-			_ = w.Close()
-			pick(w.URI(), err)
-		}, sh.Win)
-		d.SetFileName(name)
-	} else {
-		d = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if r == nil {
-				pick(nil, err)
-				return
-			}
-			_ = r.Close()
-			pick(r.URI(), err)
-		}, sh.Win)
-	}
-	d.SetFilter(storage.NewExtensionFileFilter([]string{data.BackupExt}))
-	dir := sh.App.Preferences().String(prefBackupDir)
-	if st := sh.Store(); dir == "" && st != nil && !save {
-		dir = data.BackupDir(st.Dir())
-	}
-	if dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	if s := sh.Win.Canvas().Size(); s.Width > 0 {
-		d.Resize(fyne.NewSize(s.Width*0.9, s.Height*0.9))
-	}
-	d.Show()
+	sh.ChooseFile(fc, chosen)
 }
 
 // prefBackupDir keeps the folder a backup was last saved to or read from.

@@ -3,13 +3,10 @@ package ui
 import (
 	"errors"
 	"io/fs"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -38,50 +35,7 @@ const prefBundleDir = "bundle.dir"
 // nothing happens if the user cancels. Tests replace it: a file dialog
 // cannot be driven without a display.
 var chooseBundleFile = func(sh *Shell, save bool, name string, chosen func(path string)) {
-	pick := func(u fyne.URI, err error) {
-		switch {
-		case err != nil:
-			sh.ShowError(err)
-		case u == nil:
-		case u.Scheme() != "file":
-			dialog.ShowInformation(sh.tOr("bundle.failed_title", "Không thực hiện được"),
-				sh.tOr("bundle.not_file", "Hãy chọn một tệp trên máy hoặc trên USB."), sh.Win)
-		default:
-			sh.App.Preferences().SetString(prefBundleDir, filepath.Dir(u.Path()))
-			chosen(u.Path())
-		}
-	}
-	var d *dialog.FileDialog
-	if save {
-		d = dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if w == nil {
-				pick(nil, err)
-				return
-			}
-			_ = w.Close()
-			pick(w.URI(), err)
-		}, sh.Win)
-		d.SetFileName(name)
-	} else {
-		d = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if r == nil {
-				pick(nil, err)
-				return
-			}
-			_ = r.Close()
-			pick(r.URI(), err)
-		}, sh.Win)
-	}
-	d.SetFilter(storage.NewExtensionFileFilter([]string{dsync.BundleExt}))
-	if dir := sh.App.Preferences().String(prefBundleDir); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	if s := sh.Win.Canvas().Size(); s.Width > 0 {
-		d.Resize(fyne.NewSize(s.Width*0.9, s.Height*0.9))
-	}
-	d.Show()
+	sh.ChooseFile(FileChoice{Save: save, Name: name, Ext: dsync.BundleExt, Pref: prefBundleDir, NotFileID: "bundle.not_file"}, chosen)
 }
 
 // BundlePanel is the USB transfer part of the Đồng bộ page.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image/color"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -409,3 +411,73 @@ func redText(s string) *canvas.Text {
 
 // grey is the colour of secondary text.
 var grey = color.NRGBA{R: 0x70, G: 0x70, B: 0x70, A: 0xff}
+
+// FileChoice describes a file dialog for ChooseFile.
+type FileChoice struct {
+	// Save asks for a file to write, suggested as Name; else one to read.
+	Save bool
+	Name string
+	// Ext filters the files shown (".pdf"); "" shows all.
+	Ext string
+	// Pref is the app preference that remembers the folder last used.
+	Pref string
+	// Dir is the folder to start in when none is remembered.
+	Dir string
+	// NotFileID is the i18n id of the message for a pick that is not a
+	// local file (a network location, say).
+	NotFileID string
+}
+
+// ChooseFile shows a file dialog as fc says and calls chosen with the
+// picked file's path on the UI goroutine; nothing happens on cancel.
+func (sh *Shell) ChooseFile(fc FileChoice, chosen func(path string)) {
+	pick := func(u fyne.URI, err error) {
+		switch {
+		case err != nil:
+			sh.ShowError(err)
+		case u == nil:
+		case u.Scheme() != "file":
+			dialog.ShowInformation(sh.T("err.title"), sh.T(fc.NotFileID), sh.Win)
+		default:
+			sh.App.Preferences().SetString(fc.Pref, filepath.Dir(u.Path()))
+			chosen(u.Path())
+		}
+	}
+	var d *dialog.FileDialog
+	if fc.Save {
+		d = dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if w == nil {
+				pick(nil, err)
+				return
+			}
+			_ = w.Close()
+			pick(w.URI(), err)
+		}, sh.Win)
+		d.SetFileName(fc.Name)
+	} else {
+		d = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if r == nil {
+				pick(nil, err)
+				return
+			}
+			_ = r.Close()
+			pick(r.URI(), err)
+		}, sh.Win)
+	}
+	if fc.Ext != "" {
+		d.SetFilter(storage.NewExtensionFileFilter([]string{fc.Ext}))
+	}
+	dir := sh.App.Preferences().String(fc.Pref)
+	if dir == "" {
+		dir = fc.Dir
+	}
+	if dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	if s := sh.Win.Canvas().Size(); s.Width > 0 {
+		d.Resize(fyne.NewSize(s.Width*0.9, s.Height*0.9))
+	}
+	d.Show()
+}

@@ -76,36 +76,7 @@ var csvLists = []struct {
 // path on the UI goroutine; nothing happens if the user cancels. Tests
 // replace it: a file dialog cannot be driven without a display.
 var chooseSavePath = func(sh *Shell, name string, chosen func(path string)) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			sh.ShowError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		u := w.URI()
-		_ = w.Close()
-		if u.Scheme() != "file" {
-			dialog.ShowInformation(sh.T("reportexport.failed_title"), sh.T("reportexport.not_file"), sh.Win)
-			return
-		}
-		sh.App.Preferences().SetString(prefExportDir, filepath.Dir(u.Path()))
-		chosen(u.Path())
-	}, sh.Win)
-	d.SetFileName(name)
-	if ext := filepath.Ext(name); ext != "" {
-		d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	}
-	if dir := sh.App.Preferences().String(prefExportDir); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	if s := sh.Win.Canvas().Size(); s.Width > 0 {
-		d.Resize(fyne.NewSize(s.Width*0.9, s.Height*0.9))
-	}
-	d.Show()
+	sh.ChooseFile(FileChoice{Save: true, Name: name, Ext: filepath.Ext(name), Pref: prefExportDir, NotFileID: "reportexport.not_file"}, chosen)
 }
 
 // openURL opens u (a file URL) in the system's viewer. Tests replace it.
