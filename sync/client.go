@@ -221,13 +221,22 @@ const userAgent = "danvan-sync/1"
 func (c *apiClient) do(ctx context.Context, op, method, path string, body []byte, gz bool, hdr map[string]string, sent chan struct{}) ([]byte, error) {
 	once := new(stdsync.Once)
 	out, err := c.do1(ctx, op, method, path, body, gz, hdr, sent, once)
-	if err != nil && c.hc == c.h2c && c.h2c != nil && strings.Contains(err.Error(), "looked like an HTTP/1.1 header") {
+	if err != nil && c.hc == c.h2c && c.h2c != nil && notH2C(err) {
 		// an HTTP/1.1-only server (or proxy): remember, and ask again
 		h1Only.Store(c.base, true)
 		c.hc = c.h1
 		out, err = c.do1(ctx, op, method, path, body, gz, hdr, sent, once)
 	}
 	return out, err
+}
+
+// notH2C reports whether err says the server does not speak HTTP/2 over
+// plain TCP. Depending on timing, Go reports it either way. Falling back is
+// harmless for a server that does: h2c servers also speak HTTP/1.1.
+func notH2C(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "looked like an HTTP/1.1 header") ||
+		strings.Contains(msg, "http2: client conn could not be established")
 }
 
 func (c *apiClient) do1(ctx context.Context, op, method, path string, body []byte, gz bool, hdr map[string]string, sent chan struct{}, once *stdsync.Once) ([]byte, error) {
