@@ -57,11 +57,11 @@ type BundlePanel struct {
 
 func newBundlePanel(sh *Shell) *BundlePanel {
 	p := &BundlePanel{sh: sh}
-	p.Export = widget.NewButtonWithIcon(sh.tOr("bundle.export", "Xuất tệp đồng bộ"), theme.DocumentSaveIcon(), func() {
+	p.Export = widget.NewButtonWithIcon(sh.T("bundle.export"), theme.DocumentSaveIcon(), func() {
 		name := "dongbo-" + time.Now().Format("2006-01-02") + dsync.BundleExt
 		chooseBundleFile(sh, true, name, p.ExportTo)
 	})
-	p.Import = widget.NewButtonWithIcon(sh.tOr("bundle.import", "Nhập tệp đồng bộ"), theme.FolderOpenIcon(), func() {
+	p.Import = widget.NewButtonWithIcon(sh.T("bundle.import"), theme.FolderOpenIcon(), func() {
 		chooseBundleFile(sh, false, "", p.ImportFrom)
 	})
 	p.Progress = widget.NewProgressBarInfinite()
@@ -74,9 +74,8 @@ func newBundlePanel(sh *Shell) *BundlePanel {
 	p.Error.Importance = widget.DangerImportance
 	p.Error.Hide()
 	p.content = container.NewVBox(widget.NewSeparator(),
-		sectionTitle(sh.tOr("bundle.title", "Đồng bộ qua USB (nơi không có sóng)")),
-		hintLabel(sh.tOr("bundle.hint", "Xuất các thay đổi chưa gửi ra một tệp đã mã hóa, chép vào USB và mang đến nơi có mạng: "+
-			"nhập trên máy chủ của tỉnh, hoặc gửi hộ từ một máy khác của xã. Mang tệp phản hồi về rồi chọn “Nhập tệp đồng bộ”.")),
+		sectionTitle(sh.T("bundle.title")),
+		hintLabel(sh.T("bundle.hint")),
 		container.NewHBox(p.Export, p.Import), p.Progress, p.Done, p.Error)
 	p.ExtendBaseWidget(p)
 	return p
@@ -149,12 +148,9 @@ func (p *BundlePanel) ExportTo(path string) {
 		msg := ""
 		if err == nil {
 			if h.Records == 0 {
-				msg = sh.tOr("bundle.exported_none", "Không có thay đổi nào chờ gửi. Tệp "+path+
-					" vẫn dùng được để nhận dữ liệu mới từ máy chủ.", "Path", path)
+				msg = sh.T("bundle.exported_none", "Path", path)
 			} else {
-				msg = sh.tOr("bundle.exported", "Đã ghi "+formatCount(h.Records)+" bản ghi thay đổi vào "+path+
-					". Hãy mang tệp đến nơi có mạng để nhập lên máy chủ, rồi mang tệp phản hồi về và chọn “Nhập tệp đồng bộ”.",
-					"Count", h.Records, "Path", path)
+				msg = sh.T("bundle.exported", "Count", h.Records, "Path", path)
 			}
 		}
 		p.finish(msg, err)
@@ -177,20 +173,18 @@ func (p *BundlePanel) ImportFrom(path string) {
 		sh := p.sh
 		msg := ""
 		if err == nil {
-			msg = sh.tOr("bundle.imported", "Đã nhập tệp phản hồi: máy chủ đã nhận "+formatCount(res.Pushed)+
-				" bản ghi, máy này nhận về "+formatCount(res.Pulled)+" bản ghi.", "Pushed", res.Pushed, "Pulled", res.Pulled)
+			msg = sh.T("bundle.imported", "Pushed", res.Pushed, "Pulled", res.Pulled)
 			if res.AlreadyImported {
-				msg = sh.tOr("bundle.imported_again", "Tệp phản hồi này đã được nhập trước đây; dữ liệu không thay đổi.")
+				msg = sh.T("bundle.imported_again")
 			}
 			if n := len(res.Quarantined); n > 0 {
-				msg += " " + sh.tOr("bundle.quarantined", formatCount(n)+" bản ghi bị máy chủ từ chối: xem thẻ “Bị giữ lại”.", "Count", n)
+				msg += " " + sh.T("bundle.quarantined", "Count", n)
 			}
 			if res.Trashed > 0 {
-				msg += " " + sh.tOr("bundle.trashed", formatCount(res.Trashed)+" bản ghi đã bị xóa hẳn trên máy chủ được chuyển vào thùng rác.", "Count", res.Trashed)
+				msg += " " + sh.T("bundle.trashed", "Count", res.Trashed)
 			}
 			if res.Requeued > 0 {
-				msg += " " + sh.tOr("bundle.requeued", "Máy chủ đã mất một phần dữ liệu: "+formatCount(res.Requeued)+
-					" bản ghi sẽ được gửi lại trong tệp xuất sau.", "Count", res.Requeued)
+				msg += " " + sh.T("bundle.requeued", "Count", res.Requeued)
 			}
 		}
 		p.finish(msg, err)
@@ -200,28 +194,28 @@ func (p *BundlePanel) ImportFrom(path string) {
 // bundleErrorText is what the cadre reads when a bundle cannot be
 // written or imported; every refusal of a file says nothing changed.
 func (sh *Shell) bundleErrorText(err error) string {
-	unchanged := " " + sh.tOr("bundle.unchanged", "Dữ liệu không thay đổi.")
+	unchanged := " " + sh.T("bundle.unchanged")
 	var fe *dsync.ForeignBundleError
 	switch {
 	case errors.Is(err, dsync.ErrNotEnrolled):
-		return sh.tOr("bundle.err.not_enrolled", "Máy này chưa đăng ký với máy chủ của tỉnh: hãy đăng ký (cần có mạng một lần) rồi mới dùng được tệp đồng bộ.")
+		return sh.T("bundle.err.not_enrolled")
 	case errors.Is(err, dsync.ErrNeedsEnrolment):
 		return sh.T("sync.err.revoked")
 	case errors.Is(err, fs.ErrNotExist):
-		return sh.tOr("bundle.err.missing", "Không tìm thấy tệp.") + " (" + err.Error() + ")"
+		return sh.T("bundle.err.missing") + " (" + err.Error() + ")"
 	case errors.Is(err, dsync.ErrBundleCorrupt):
-		return sh.tOr("bundle.err.corrupt", "Tệp đồng bộ bị hỏng, bị cắt ngắn hoặc đã bị sửa đổi nên không được nhập.") + unchanged +
-			" " + sh.tOr("bundle.err.corrupt_hint", "Hãy chép lại tệp, hoặc nhờ xuất lại tệp phản hồi.")
+		return sh.T("bundle.err.corrupt") + unchanged +
+			" " + sh.T("bundle.err.corrupt_hint")
 	case errors.Is(err, dsync.ErrBundleNotReply):
-		return sh.tOr("bundle.err.not_reply", "Đây là tệp xuất từ một máy, chưa qua máy chủ. Hãy mang nó lên máy chủ (hoặc nhờ một máy có mạng gửi hộ), rồi nhập tệp phản hồi.") + unchanged
+		return sh.T("bundle.err.not_reply") + unchanged
 	case errors.As(err, &fe):
 		switch fe.Field {
 		case "device":
-			return sh.tOr("bundle.err.other_device", "Tệp phản hồi này dành cho một máy khác; hãy nhập nó trên đúng máy đã xuất tệp.") + unchanged
+			return sh.T("bundle.err.other_device") + unchanged
 		case "commune":
-			return sh.tOr("bundle.err.other_commune", "Tệp này thuộc "+communeName(fe.Bundle)+", không phải xã của máy này.", "Commune", communeName(fe.Bundle)) + unchanged
+			return sh.T("bundle.err.other_commune", "Commune", communeName(fe.Bundle)) + unchanged
 		case "server":
-			return sh.tOr("bundle.err.other_server", "Tệp này thuộc một máy chủ khác với máy chủ mà máy này đã đăng ký.") + unchanged
+			return sh.T("bundle.err.other_server") + unchanged
 		}
 	}
 	return sh.syncErrorText(err)
