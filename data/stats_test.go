@@ -52,3 +52,26 @@ func TestStatsForVillageAndPeriod(t *testing.T) {
 		t.Errorf("commune-wide received %d, want 3", all.Concerns.Received)
 	}
 }
+
+// TestIndexStatsAgreesWithStats: the figures the dashboard takes from the
+// index equal those Stats reads from the records.
+func TestIndexStatsAgreesWithStats(t *testing.T) {
+	s := openTest(t, "")
+	if _, err := GenerateDemo(s, DemoOptions{Scale: 1, Seed: 7, Today: "2026-06-15"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][2]Date{{"2026-06-01", "2026-06-30"}, {"2025-07-01", "2026-06-30"}} {
+		full, err := s.Stats("", p[0], p[1], "2026-06-15")
+		if err != nil {
+			t.Fatal(err)
+		}
+		quick := s.IndexStats("", p[0], p[1], "2026-06-15")
+		if quick.Concerns != full.Concerns || quick.Meetings != full.Meetings || quick.Visits != full.Visits ||
+			quick.VisitDays != full.VisitDays || quick.VisitNights != full.VisitNights || quick.VisitHouseholds != full.VisitHouseholds {
+			t.Errorf("%v: index %+v/%d/%d, records %+v/%d/%d", p, quick.Concerns, quick.Meetings, quick.Visits, full.Concerns, full.Meetings, full.Visits)
+		}
+		if full.Visits == 0 || full.Concerns.Received == 0 {
+			t.Errorf("%v: demo period has no figures to compare", p)
+		}
+	}
+}

@@ -195,9 +195,8 @@ func setTwoLines(o fyne.CanvasObject, title, sub string) {
 func (d *Dashboard) Content() fyne.CanvasObject { return d.content }
 
 // Refresh reloads the figures and lists off the UI goroutine, in two
-// steps: what the index gives at once (lists, and all figures but the
-// concerns resolved), then the exact figures of data.Stats, which reads
-// records and takes seconds on a large store.
+// steps: the lists and first figures, then the month's figures from
+// data.IndexStats (the index alone: no record is read).
 func (d *Dashboard) Refresh() {
 	st := d.sh.Store()
 	if st == nil {
@@ -218,9 +217,8 @@ func (d *Dashboard) Refresh() {
 	})
 	d.sh.Go(func() error {
 		from, to := MonthRange(today)
-		var err error
-		stats, err = st.Stats("", from, to, today)
-		return err
+		stats = st.IndexStats("", from, to, today)
+		return nil
 	}, func(err error) {
 		switch {
 		case gen != d.gen:
@@ -228,6 +226,7 @@ func (d *Dashboard) Refresh() {
 			d.sh.ShowError(err)
 		default:
 			d.showStats(stats)
+			d.sh.settleMemory()
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -71,6 +72,7 @@ type Shell struct {
 	store   *data.Store // set once the store is open
 	pass    string      // the passphrase the store was opened with
 	closed  bool
+	settled bool           // settleMemory ran for the open store
 	opening sync.WaitGroup // store opens and re-keys in flight, for Close
 	jobs    sync.WaitGroup // background jobs until their UI update ran, for tests
 
@@ -499,4 +501,17 @@ func (sh *Shell) windowTitle() string {
 func (sh *Shell) ShowDialog(d dialog.Dialog) {
 	d.Show()
 	sh.dialogs = append(sh.dialogs, shownDialog{d: d, overlay: sh.Win.Canvas().Overlays().Top()})
+}
+
+// settleMemory hands the garbage of opening a store (decoding its index,
+// the first screens) back to the operating system, once per store, off the
+// UI goroutine: otherwise an idle app keeps it resident until the next GC.
+func (sh *Shell) settleMemory() {
+	sh.mu.Lock()
+	done := sh.settled
+	sh.settled = true
+	sh.mu.Unlock()
+	if !done {
+		sh.Go(func() error { debug.FreeOSMemory(); return nil }, nil)
+	}
 }
