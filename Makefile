@@ -50,6 +50,8 @@ run: deps build
 test: deps test-windows-exe build
 	$(GO) vet ./...
 	DANVAN_BIN=$(CURDIR)/danvan $(GO) test -race ./...
+	@# The UI tests also run as the UI issue asks: no cgo, no display.
+	env -u DISPLAY CGO_ENABLED=0 $(GO) test ./ui/
 	$(MAKE) --no-print-directory fuzz-sync FUZZ_TIME=5s
 
 # Every package but main must also build and pass without cgo.
