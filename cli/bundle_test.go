@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +21,7 @@ func TestBundleCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(dsync.NewServer(dsync.ServerConfig{Storage: st}))
+	srv := newSyncServer(dsync.NewServer(dsync.ServerConfig{Storage: st}))
 	defer func() { srv.Close(); st.Close() }()
 	env := func(f func(e *Env) int) (int, string, string) {
 		var out, errb bytes.Buffer

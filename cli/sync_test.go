@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ func TestEnrollAndSyncOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(dsync.NewServer(dsync.ServerConfig{Storage: st}))
+	srv := newSyncServer(dsync.NewServer(dsync.ServerConfig{Storage: st}))
 	defer func() { srv.Close(); st.Close() }()
 	code, _, err := (&dsync.Admin{Storage: st}).NewEnrolmentCode(context.Background(), "23368", "Cán bộ A", 0)
 	if err != nil {
@@ -64,4 +65,13 @@ func TestEnrollAndSyncOnce(t *testing.T) {
 	if rc, _, _ := env(func(e *Env) int { return e.runSync([]string{"--store", dir}) }); rc != 2 {
 		t.Fatalf("sync without --once: %d, want 2", rc)
 	}
+}
+
+// newSyncServer starts h on 127.0.0.1 speaking what danvan-server speaks
+// (HTTP/1.1 and h2c), as the client expects of a real server.
+func newSyncServer(h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.Protocols = dsync.HTTPProtocols()
+	srv.Start()
+	return srv
 }

@@ -394,23 +394,7 @@ func (f *ConcernForm) loadRaisers() {
 
 func (f *ConcernForm) save() {
 	c, errs := f.concern()
-	if len(errs) > 0 {
-		showFormErrors(f.sh, f.Form, &data.ValidationError{Kind: data.KindConcern, Fields: errs})
-		return
-	}
-	f.Form.Save.Disable()
-	f.sh.Go(func() error {
-		st := f.sh.Store()
-		if st == nil {
-			return errNoStore
-		}
-		return st.Save(c)
-	}, func(err error) {
-		f.Form.Check()
-		if err != nil {
-			showFormErrors(f.sh, f.Form, err)
-			return
-		}
+	saveForm(f.sh, f.Form, c, errs, func() {
 		f.draft.drop()
 		f.Dialog.Hide()
 		if f.onSaved != nil {
@@ -503,6 +487,31 @@ func aliasErrors(err error) error {
 
 // showFormErrors shows err next to the form's fields, or in a dialog
 // when it is not a validation error.
+// saveForm shows the errors the form found itself (errs) next to their
+// fields, or else saves obj off the UI goroutine with Save disabled, shows
+// the store's validation errors likewise, and calls saved once it is stored.
+func saveForm(sh *Shell, form *Form, obj data.Object, errs []data.FieldError, saved func()) {
+	if len(errs) > 0 {
+		showFormErrors(sh, form, &data.ValidationError{Kind: obj.Kind(), Fields: errs})
+		return
+	}
+	form.Save.Disable()
+	sh.Go(func() error {
+		st := sh.Store()
+		if st == nil {
+			return errNoStore
+		}
+		return st.Save(obj)
+	}, func(err error) {
+		form.Check()
+		if err != nil {
+			showFormErrors(sh, form, err)
+			return
+		}
+		saved()
+	})
+}
+
 func showFormErrors(sh *Shell, form *Form, err error) {
 	if !form.ShowErrors(aliasErrors(err)) {
 		sh.ShowError(err)

@@ -810,23 +810,7 @@ func (f *MeetingForm) SaveForm() {
 // the form open (now on the stored meeting) and calls then instead.
 func (f *MeetingForm) save(then func(*data.Meeting)) {
 	m, errs := f.meeting()
-	if len(errs) > 0 {
-		showFormErrors(f.sh, f.Form, &data.ValidationError{Kind: data.KindMeeting, Fields: errs})
-		return
-	}
-	f.Form.Save.Disable()
-	f.sh.Go(func() error {
-		st := f.sh.Store()
-		if st == nil {
-			return errNoStore
-		}
-		return st.Save(m)
-	}, func(err error) {
-		f.Form.Check()
-		if err != nil {
-			showFormErrors(f.sh, f.Form, err)
-			return
-		}
+	saveForm(f.sh, f.Form, m, errs, func() {
 		f.draft.drop()
 		if f.onSaved != nil {
 			f.onSaved(m)
