@@ -192,6 +192,17 @@ type apiClient struct {
 	// h2c and h1 are set for an http:// server tried with HTTP/2 first;
 	// a server that answers in HTTP/1.1 makes hc fall back to h1.
 	h2c, h1 *http.Client
+	// h2ok is set once the server has answered over h2c.
+	h2ok atomic.Bool
+	// hcMu guards hc, which a fallback changes while requests run.
+	hcMu stdsync.Mutex
+}
+
+// client returns the HTTP client requests use now.
+func (c *apiClient) client() *http.Client {
+	c.hcMu.Lock()
+	defer c.hcMu.Unlock()
+	return c.hc
 }
 
 // normalizeServerURL checks and cleans a server address.
@@ -220,12 +231,23 @@ const userAgent = "danvan-sync/1"
 // connection.
 func (c *apiClient) do(ctx context.Context, op, method, path string, body []byte, gz bool, hdr map[string]string, sent chan struct{}) ([]byte, error) {
 	once := new(stdsync.Once)
-	out, err := c.do1(ctx, op, method, path, body, gz, hdr, sent, once)
-	if err != nil && c.hc == c.h2c && c.h2c != nil && notH2C(err) {
-		// an HTTP/1.1-only server (or proxy): remember, and ask again
-		h1Only.Store(c.base, true)
-		c.hc = c.h1
-		out, err = c.do1(ctx, op, method, path, body, gz, hdr, sent, once)
+	hc := c.client()
+	usedH2C := c.h2c != nil && hc == c.h2c
+	out, err := c.do1With(hc, ctx, op, method, path, body, gz, hdr, sent, once)
+	if err == nil && usedH2C {
+		c.h2ok.Store(true)
+	}
+	if err != nil && usedH2C && (notH2C(err) || (!c.h2ok.Load() && refusedEarly(err))) {
+		// an HTTP/1.1-only server (or proxy): ask again in HTTP/1.1 and,
+		// when that works (or the refusal was unmistakable), remember
+		out1, err1 := c.do1With(c.h1, ctx, op, method, path, body, gz, hdr, sent, once)
+		if err1 == nil || notH2C(err) {
+			h1Only.Store(c.base, true)
+			c.hcMu.Lock()
+			c.hc = c.h1
+			c.hcMu.Unlock()
+			out, err = out1, err1
+		}
 	}
 	return out, err
 }
@@ -239,7 +261,16 @@ func notH2C(err error) bool {
 		strings.Contains(msg, "http2: client conn could not be established")
 }
 
-func (c *apiClient) do1(ctx context.Context, op, method, path string, body []byte, gz bool, hdr map[string]string, sent chan struct{}, once *stdsync.Once) ([]byte, error) {
+// refusedEarly reports whether err is the connection being dropped under
+// a request: how an HTTP/1.1-only server sometimes answers an h2c preface
+// sent with a body.
+func refusedEarly(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset by peer")
+}
+
+// do1With sends one request through hc.
+func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, path string, body []byte, gz bool, hdr map[string]string, sent chan struct{}, once *stdsync.Once) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -265,7 +296,7 @@ func (c *apiClient) do1(ctx context.Context, op, method, path string, body []byt
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
