@@ -77,26 +77,12 @@ func communeLabel(code string) string {
 // runBackup runs "danvan backup": an encrypted backup of the whole store
 // into one file.
 func (e *Env) runBackup(args []string) int {
-	fs := flag.NewFlagSet("danvan backup", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	out := fs.String("out", "", "tệp sao lưu cần tạo (mặc định: thư mục backups bên cạnh kho dữ liệu)")
-	store := fs.String("store", "", "thư mục kho dữ liệu (mặc định: $"+EnvStore+" hoặc thư mục cấu hình của người dùng)")
-	pass := fs.String("passphrase", "", "mật khẩu kho dữ liệu (mặc định: $"+EnvPassphrase+")")
-	fs.Usage = func() {
-		fmt.Fprintf(e.Stderr, "Cách dùng: danvan backup [--out TỆP] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]\n\n")
-		fmt.Fprintf(e.Stderr, "Sao lưu toàn bộ kho dữ liệu vào một tệp đã mã hóa (mở lại bằng mật khẩu của kho).\n\nTùy chọn:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.Stderr, "Tham số thừa: %s\n\n", strings.Join(fs.Args(), " "))
-		fs.Usage()
-		return 2
+	f := e.newSubFlags("danvan backup", "danvan backup [--out TỆP] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]",
+		"Sao lưu toàn bộ kho dữ liệu vào một tệp đã mã hóa (mở lại bằng mật khẩu của kho).")
+	store, pass := f.store, f.pass
+	out := f.fs.String("out", "", "tệp sao lưu cần tạo (mặc định: thư mục backups bên cạnh kho dữ liệu)")
+	if code := f.parse(e, args); code >= 0 {
+		return code
 	}
 	dir, err := e.storeDir(*store)
 	if err != nil {
@@ -156,7 +142,7 @@ func (e *Env) runBackup(args []string) int {
 func (e *Env) runRestore(args []string) int {
 	fs := flag.NewFlagSet("danvan restore", flag.ContinueOnError)
 	fs.SetOutput(e.Stderr)
-	store := fs.String("store", "", "thư mục kho dữ liệu (mặc định: $"+EnvStore+" hoặc thư mục cấu hình của người dùng)")
+	store := fs.String("store", "", storeFlagHelp)
 	pass := fs.String("passphrase", "", "mật khẩu của kho vào lúc tạo bản sao lưu (mặc định: $"+EnvPassphrase+")")
 	force := fs.Bool("force", false, "khôi phục cả khi kho hiện tại không mở được (hỏng, hoặc mật khẩu khác) nên không sao lưu được nó trước")
 	fs.Usage = func() {

@@ -69,8 +69,8 @@ func (e *Env) newBundleFlags(name string) bundleFlags {
 		fs.PrintDefaults()
 	}
 	return bundleFlags{fs: fs,
-		store: fs.String("store", "", "thư mục kho dữ liệu (mặc định: $"+EnvStore+" hoặc thư mục cấu hình của người dùng)"),
-		pass:  fs.String("passphrase", "", "mật khẩu kho dữ liệu (mặc định: $"+EnvPassphrase+")")}
+		store: fs.String("store", "", storeFlagHelp),
+		pass:  fs.String("passphrase", "", passFlagHelp)}
 }
 
 // parseInterleaved parses flags that may come before or after the

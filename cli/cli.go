@@ -92,7 +92,7 @@ func Run(e Env) int {
 	}
 	fs := flag.NewFlagSet("danvan", flag.ContinueOnError)
 	fs.SetOutput(e.Stderr)
-	store := fs.String("store", "", "thư mục kho dữ liệu (mặc định: $"+EnvStore+" hoặc thư mục cấu hình của người dùng)")
+	store := fs.String("store", "", storeFlagHelp)
 	version := fs.Bool("version", false, "in phiên bản rồi thoát")
 	fs.Usage = func() {
 		fmt.Fprintf(e.Stderr, "%s: sổ tay công tác dân vận ở cơ sở.\n\n", e.Info.Details.Name)

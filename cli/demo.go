@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -13,27 +11,13 @@ import (
 // demo runs "danvan demo": it fills the store with made-up records for one
 // commune, for training and trying the app.
 func (e *Env) demo(args []string) int {
-	fs := flag.NewFlagSet("danvan demo", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+	f := e.newSubFlags("danvan demo", "danvan demo --commune MÃ_XÃ [--scale N] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]",
+		"Tạo dữ liệu mẫu (không có thật) cho một xã, để tập huấn và dùng thử.")
+	fs, store, pass := f.fs, f.store, f.pass
 	commune := fs.String("commune", "", "mã xã (5 chữ số), ví dụ 23368 (Xã Đăk Long, Tỉnh Quảng Ngãi)")
 	scale := fs.Int("scale", 1, "hệ số quy mô: số liệu mẫu nhân lên N lần")
-	store := fs.String("store", "", "thư mục kho dữ liệu (mặc định: $"+EnvStore+" hoặc thư mục cấu hình của người dùng)")
-	pass := fs.String("passphrase", "", "mật khẩu kho dữ liệu (mặc định: $"+EnvPassphrase+")")
-	fs.Usage = func() {
-		fmt.Fprintf(e.Stderr, "Cách dùng: danvan demo --commune MÃ_XÃ [--scale N] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]\n\n")
-		fmt.Fprintf(e.Stderr, "Tạo dữ liệu mẫu (không có thật) cho một xã, để tập huấn và dùng thử.\n\nTùy chọn:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.Stderr, "Tham số thừa: %s\n\n", strings.Join(fs.Args(), " "))
-		fs.Usage()
-		return 2
+	if code := f.parse(e, args); code >= 0 {
+		return code
 	}
 	if *commune == "" {
 		fmt.Fprintln(e.Stderr, "Thiếu --commune: hãy cho biết mã xã, ví dụ --commune 23368.")

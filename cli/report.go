@@ -45,8 +45,8 @@ func (e *Env) newReportFlags(name string) *reportFlags {
 	fs.SetOutput(e.Stderr)
 	return &reportFlags{
 		fs:        fs,
-		store:     fs.String("store", "", "thư mục kho dữ liệu (mặc định: $"+EnvStore+" hoặc thư mục cấu hình của người dùng)"),
-		pass:      fs.String("passphrase", "", "mật khẩu kho dữ liệu (mặc định: $"+EnvPassphrase+")"),
+		store:     fs.String("store", "", storeFlagHelp),
+		pass:      fs.String("passphrase", "", passFlagHelp),
 		out:       fs.String("out", "", "tệp kết quả, ví dụ tomtat.pdf (bắt buộc)"),
 		from:      fs.String("from", "", "từ ngày, dạng 2026-01-01 hoặc 01/01/2026"),
 		to:        fs.String("to", "", "đến ngày, dạng 2026-06-30 hoặc 30/06/2026"),

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -43,26 +42,17 @@ func interruptible() (context.Context, context.CancelFunc) {
 // runEnroll runs "danvan enroll --server URL --code MÃ": it exchanges the
 // one-time code from the province for this laptop's device token.
 func (e *Env) runEnroll(args []string) int {
-	fs := flag.NewFlagSet("danvan enroll", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	server := fs.String("server", "", "địa chỉ máy chủ đồng bộ của tỉnh, ví dụ https://dongbo.quangngai.gov.vn:8443")
-	code := fs.String("code", "", "mã đăng ký dùng một lần do tỉnh cấp (hiệu lực 72 giờ)")
-	store := fs.String("store", "", "thư mục kho dữ liệu (mặc định: $"+EnvStore+" hoặc thư mục cấu hình của người dùng)")
-	pass := fs.String("passphrase", "", "mật khẩu kho dữ liệu (mặc định: $"+EnvPassphrase+")")
-	fs.Usage = func() {
-		fmt.Fprintf(e.Stderr, "Cách dùng: danvan enroll --server ĐỊA_CHỈ --code MÃ [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]\n\n")
-		fmt.Fprintf(e.Stderr, "Đăng ký máy này với máy chủ đồng bộ của tỉnh bằng mã dùng một lần.\n\nTùy chọn:\n")
-		fs.PrintDefaults()
+	f := e.newSubFlags("danvan enroll", "danvan enroll --server ĐỊA_CHỈ --code MÃ [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]",
+		"Đăng ký máy này với máy chủ đồng bộ của tỉnh bằng mã dùng một lần.")
+	store, pass := f.store, f.pass
+	server := f.fs.String("server", "", "địa chỉ máy chủ đồng bộ của tỉnh, ví dụ https://dongbo.quangngai.gov.vn:8443")
+	code := f.fs.String("code", "", "mã đăng ký dùng một lần do tỉnh cấp (hiệu lực 72 giờ)")
+	if rc := f.parse(e, args); rc >= 0 {
+		return rc
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if *server == "" || *code == "" || fs.NArg() > 0 {
+	if *server == "" || *code == "" {
 		fmt.Fprintln(e.Stderr, "Cần cả --server và --code.")
-		fs.Usage()
+		f.fs.Usage()
 		return 2
 	}
 	s, err := e.openForSync(*store, *pass)
@@ -94,25 +84,16 @@ func (e *Env) runEnroll(args []string) int {
 // runSync runs "danvan sync --once": one sync with the enrolled server,
 // by the same code as the app's background worker.
 func (e *Env) runSync(args []string) int {
-	fs := flag.NewFlagSet("danvan sync", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	once := fs.Bool("once", false, "đồng bộ một lần rồi thoát")
-	store := fs.String("store", "", "thư mục kho dữ liệu (mặc định: $"+EnvStore+" hoặc thư mục cấu hình của người dùng)")
-	pass := fs.String("passphrase", "", "mật khẩu kho dữ liệu (mặc định: $"+EnvPassphrase+")")
-	fs.Usage = func() {
-		fmt.Fprintf(e.Stderr, "Cách dùng: danvan sync --once [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]\n\n")
-		fmt.Fprintf(e.Stderr, "Gửi các thay đổi lên máy chủ của tỉnh và nhận các thay đổi mới, một lần.\n\nTùy chọn:\n")
-		fs.PrintDefaults()
+	f := e.newSubFlags("danvan sync", "danvan sync --once [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]",
+		"Gửi các thay đổi lên máy chủ của tỉnh và nhận các thay đổi mới, một lần.")
+	store, pass := f.store, f.pass
+	once := f.fs.Bool("once", false, "đồng bộ một lần rồi thoát")
+	if rc := f.parse(e, args); rc >= 0 {
+		return rc
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if !*once || fs.NArg() > 0 {
+	if !*once {
 		fmt.Fprintln(e.Stderr, "Dòng lệnh chỉ đồng bộ một lần: hãy thêm --once (ứng dụng tự đồng bộ khi đang mở).")
-		fs.Usage()
+		f.fs.Usage()
 		return 2
 	}
 	s, err := e.openForSync(*store, *pass)
