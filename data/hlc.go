@@ -60,6 +60,98 @@ func ParseHLC(s string) (HLC, error) {
 	return HLC{Wall: w, Counter: uint32(c), Device: parts[2]}, nil
 }
 
+// Bounds on HLC stamps, shared by the server (on pushes) and the laptop
+// (on pulls, bundle replies and its own clock), so that one wrong clock
+// anywhere cannot poison a store.
+const (
+	// MaxFutureSkew is how far ahead of the receiver's clock a stamp's
+	// wall time may be; a record with a later stamp is refused.
+	MaxFutureSkew = 24 * time.Hour
+	// MaxClockLead is how far the local clock may run ahead of the
+	// machine's wall clock after observing a stamp from elsewhere: a
+	// stamp from the future never drags later local edits with it.
+	MaxClockLead = 5 * time.Minute
+	// MaxCounter is the largest logical counter a stamp may carry; the
+	// clock moves its wall time on by a millisecond rather than pass it,
+	// so a counter never wraps.
+	MaxCounter = 1 << 24
+	// minWall is the earliest wall time a real stamp can have
+	// (2020-01-01 UTC, before the first version of the app).
+	minWall = 1577836800000
+)
+
+// StampError says why a stamp is out of bounds; Future tells a stamp
+// ahead of the receiver's clock (sync code "future_stamp") from one that
+// is malformed.
+type StampError struct {
+	// Where names the stamp: "created", "field summary", …
+	Where string
+	// Stamp is the offending stamp.
+	Stamp HLC
+	// Future is true when the stamp is later than now + MaxFutureSkew.
+	Future bool
+}
+
+// Error describes the stamp without record content.
+func (e *StampError) Error() string {
+	if e.Future {
+		return fmt.Sprintf("stamp of %s is %s, more than %s after this machine's clock", e.Where, e.Stamp.Time().UTC().Format(time.RFC3339), MaxFutureSkew)
+	}
+	return fmt.Sprintf("stamp of %s (wall %d, counter %d) is out of bounds", e.Where, e.Stamp.Wall, e.Stamp.Counter)
+}
+
+// checkStamp returns a *StampError when h is outside the bounds. A zero
+// stamp is allowed (an unset base of a review write).
+func checkStamp(h HLC, where string, limit int64) error {
+	if h.IsZero() {
+		return nil
+	}
+	if h.Wall > limit {
+		return &StampError{Where: where, Stamp: h, Future: true}
+	}
+	if h.Wall < minWall || h.Counter > MaxCounter {
+		return &StampError{Where: where, Stamp: h}
+	}
+	return nil
+}
+
+// CheckStamps checks every stamp of r (creation, fields, list entries,
+// review writes and their bases) against the bounds above, as of now.
+// The server runs it on every pushed record and the laptop on every
+// pulled or imported one, so both refuse exactly the same records.
+func CheckStamps(r *Record, now time.Time) error {
+	limit := now.Add(MaxFutureSkew).UnixMilli()
+	if err := checkStamp(r.Created, "created", limit); err != nil {
+		return err
+	}
+	for n, f := range r.Fields {
+		if err := checkStamp(f.S, "field "+clip(n, 40), limit); err != nil {
+			return err
+		}
+	}
+	for n, l := range r.Lists {
+		for _, e := range l {
+			if err := checkStamp(e.S, "list "+clip(n, 40), limit); err != nil {
+				return err
+			}
+			if err := checkStamp(e.O, "list "+clip(n, 40), limit); err != nil {
+				return err
+			}
+		}
+	}
+	for n, ws := range r.Reviews {
+		for _, w := range ws {
+			if err := checkStamp(w.S, "review field "+clip(n, 40), limit); err != nil {
+				return err
+			}
+			if err := checkStamp(w.B, "review field "+clip(n, 40), limit); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Clock issues monotonically increasing HLC stamps for one device.
 // It is safe for concurrent use.
 type Clock struct {
@@ -71,8 +163,28 @@ type Clock struct {
 
 // NewClock returns a clock for device, starting after last (the highest
 // stamp the device has issued or seen, or the zero stamp).
+//
+// A last stamp further ahead of the machine's clock than MaxClockLead (a
+// store poisoned by a wrong clock) is brought back to that bound, so that
+// new edits are not all stamped in the future.
 func NewClock(device string, last HLC) *Clock {
-	return &Clock{device: device, last: last, now: time.Now}
+	c := &Clock{device: device, now: time.Now}
+	c.last = c.bound(last)
+	return c
+}
+
+// bound returns h, or the latest stamp the clock may hold when h is
+// beyond it (more than MaxClockLead after the wall clock, or a counter
+// above MaxCounter).
+func (c *Clock) bound(h HLC) HLC {
+	limit := c.now().Add(MaxClockLead).UnixMilli()
+	if h.Wall > limit {
+		return HLC{Wall: limit, Device: c.device}
+	}
+	if h.Counter > MaxCounter {
+		return HLC{Wall: h.Wall + 1, Device: c.device}
+	}
+	return h
 }
 
 // Device returns the device id the clock stamps with.
@@ -85,6 +197,8 @@ func (c *Clock) Now() HLC {
 	wall := c.now().UnixMilli()
 	if wall > c.last.Wall {
 		c.last = HLC{Wall: wall, Device: c.device}
+	} else if c.last.Counter >= MaxCounter {
+		c.last = HLC{Wall: c.last.Wall + 1, Device: c.device}
 	} else {
 		c.last = HLC{Wall: c.last.Wall, Counter: c.last.Counter + 1, Device: c.device}
 	}
@@ -92,10 +206,12 @@ func (c *Clock) Now() HLC {
 }
 
 // Observe advances the clock past a stamp received from another device,
-// so that later local edits order after it.
+// so that later local edits order after it — but never more than
+// MaxClockLead past the machine's clock, nor past MaxCounter.
 func (c *Clock) Observe(h HLC) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	h = c.bound(h)
 	if h.Wall > c.last.Wall || (h.Wall == c.last.Wall && h.Counter > c.last.Counter) {
 		c.last = HLC{Wall: h.Wall, Counter: h.Counter, Device: c.device}
 	}

@@ -686,6 +686,9 @@ func importReply(st *data.Store, raw []byte) (ReplyResult, error) {
 	if !res.AlreadyImported {
 		extra[metaBundleIn+h.ID] = []byte(time.Now().UTC().Format(time.RFC3339))
 	}
+	if recs, err = s.hold(recs, extra); err != nil {
+		return res, fmt.Errorf("import sync reply: %w", err)
+	}
 	if err := s.apply(recs, extra); err != nil {
 		return res, fmt.Errorf("import sync reply: %w", err)
 	}

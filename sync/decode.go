@@ -20,7 +20,7 @@ import (
 // MaxFutureSkew is how far ahead of the server's clock an HLC stamp may
 // be: more than that is refused, so that one laptop with a wrong clock
 // cannot win every future merge.
-const MaxFutureSkew = 24 * time.Hour
+const MaxFutureSkew = data.MaxFutureSkew
 
 // maxBatchRecords bounds the records of one push, whatever their size.
 const maxBatchRecords = 20000
@@ -124,9 +124,8 @@ func checkRecord(r *data.Record, now time.Time) (code, msg string) {
 	if r.Created.IsZero() || r.Created.Wall <= 0 || r.Created.Device == "" {
 		return CodeInvalidRecord, "no creation stamp"
 	}
-	limit := now.Add(MaxFutureSkew).UnixMilli()
-	if h, where := futureStamp(r, limit); where != "" {
-		return CodeFutureStamp, fmt.Sprintf("stamp of %s is %s, more than %s after the server's clock", where, h.Time().UTC().Format(time.RFC3339), MaxFutureSkew)
+	if code, msg := stampFault(r, now); code != "" {
+		return code, msg
 	}
 	if _, err := data.DecodeRecord(r); err != nil {
 		return CodeInvalidRecord, fmt.Sprintf("values do not decode as a %s: %v", r.Kind, stripRecordPrefix(err))
@@ -134,32 +133,19 @@ func checkRecord(r *data.Record, now time.Time) (code, msg string) {
 	return "", ""
 }
 
-// futureStamp returns the first stamp of r whose wall time is after
-// limit, and where it is.
-func futureStamp(r *data.Record, limit int64) (data.HLC, string) {
-	if r.Created.Wall > limit {
-		return r.Created, "created"
+// stampFault applies data.CheckStamps, the bounds the laptop also
+// applies to what it pulls: future_stamp for a stamp ahead of now,
+// invalid_record for a malformed one (negative wall, counter too large).
+func stampFault(r *data.Record, now time.Time) (code, msg string) {
+	err := data.CheckStamps(r, now)
+	var se *data.StampError
+	if !errors.As(err, &se) {
+		return "", ""
 	}
-	for n, f := range r.Fields {
-		if f.S.Wall > limit {
-			return f.S, "field " + clipString(n, 40)
-		}
+	if se.Future {
+		return CodeFutureStamp, err.Error()
 	}
-	for n, l := range r.Lists {
-		for _, e := range l {
-			if e.S.Wall > limit {
-				return e.S, "list " + clipString(n, 40)
-			}
-		}
-	}
-	for n, ws := range r.Reviews {
-		for _, w := range ws {
-			if w.S.Wall > limit || w.B.Wall > limit {
-				return w.S, "review field " + clipString(n, 40)
-			}
-		}
-	}
-	return data.HLC{}, ""
+	return CodeInvalidRecord, err.Error()
 }
 
 // stripRecordPrefix keeps the reason of a data decode error; the record

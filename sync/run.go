@@ -32,6 +32,10 @@ const (
 	metaLog         = "sync/log"
 	prefixQuar      = "sync/q/"
 	prefixSeen      = "sync/seen/"
+	// prefixHeld keeps, by record id, the JSON of a pulled record whose
+	// stamps are out of bounds (data.CheckStamps), so it is not lost: it
+	// is merged once this machine's clock has caught up with it.
+	prefixHeld = "sync/held/"
 )
 
 // Full-resync modes kept in metaResync.
@@ -450,6 +454,9 @@ func (s *session) pullAll(ctx context.Context) (requeued bool, err error) {
 	cursor := readUint(s.st, metaCursor)
 	mode := string(s.st.Meta(metaResync))
 	restarts := 0
+	if err := s.releaseHeld(); err != nil {
+		return requeued, err
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return requeued, err
@@ -502,6 +509,9 @@ func (s *session) pullAll(ctx context.Context) (requeued bool, err error) {
 			recs = append(recs, r)
 		}
 		extra := map[string][]byte{metaCursor: []byte(strconv.FormatUint(page.Cursor, 10))}
+		if recs, err = s.hold(recs, extra); err != nil {
+			return requeued, err
+		}
 		if mode == resyncExpired {
 			for _, r := range recs {
 				extra[prefixSeen+r.ID] = []byte{1}
@@ -522,6 +532,62 @@ func (s *session) pullAll(ctx context.Context) (requeued bool, err error) {
 		}
 	}
 	return requeued, nil
+}
+
+// hold takes out of recs the records whose stamps are out of bounds
+// (data.CheckStamps, the server's own check on pushes): they are not
+// merged, so that a wrong clock elsewhere cannot drag this laptop's clock
+// into the future. Each is quarantined (direction "pull") and its JSON
+// kept under prefixHeld, written in extra with the page.
+func (s *session) hold(recs []data.Record, extra map[string][]byte) ([]data.Record, error) {
+	ok := recs[:0:0]
+	now := time.Now()
+	for i := range recs {
+		r := &recs[i]
+		err := data.CheckStamps(r, now)
+		if err == nil {
+			ok = append(ok, *r)
+			continue
+		}
+		raw, jerr := json.Marshal(r)
+		if jerr != nil {
+			return nil, fmt.Errorf("keep refused record %s: %w", r.ID, jerr)
+		}
+		extra[prefixHeld+r.ID] = raw
+		code := CodeInvalidRecord
+		var se *data.StampError
+		if errors.As(err, &se) && se.Future {
+			code = CodeFutureStamp
+		}
+		q := Quarantined{ID: r.ID, Kind: r.Kind, Code: code, Reason: "record from the server refused: " + err.Error(), Direction: "pull", At: now.UTC()}
+		if err := s.putQuarantine(q); err != nil {
+			return nil, err
+		}
+	}
+	return ok, nil
+}
+
+// releaseHeld merges the held pulled records whose stamps are now within
+// bounds (this machine's clock was behind), and clears their quarantine.
+func (s *session) releaseHeld() error {
+	held, err := s.st.MetaPrefix(prefixHeld)
+	if err != nil {
+		return err
+	}
+	for k, raw := range held {
+		var r data.Record
+		if json.Unmarshal(raw, &r) != nil || data.CheckStamps(&r, time.Now()) != nil {
+			continue
+		}
+		if err := s.st.ApplyRemote([]data.Record{r}, nil); err != nil {
+			return err
+		}
+		if err := s.st.DeleteMeta(k, prefixQuar+r.ID); err != nil {
+			return err
+		}
+		delete(s.quar, r.ID)
+	}
+	return nil
 }
 
 // apply commits a page and its cursor in one transaction. If the page
