@@ -35,7 +35,7 @@ func TestDamagedKeyFileSaysStoreDamaged(t *testing.T) {
 		raw   string
 	}{
 		{name: "time 0", field: "time", value: 0},
-		{name: "memory 4 GiB", field: "memory", value: uint32(4 << 20) - 1},
+		{name: "memory 4 GiB", field: "memory", value: uint32(4<<20) - 1},
 		{name: "memory 0", field: "memory", value: 0},
 		{name: "threads 0", field: "threads", value: 0},
 		{name: "no salt", field: "salt", value: ""},

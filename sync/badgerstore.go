@@ -89,6 +89,24 @@ func (slogBadger) Debugf(string, ...any) {}
 // dir. log receives Badger's warnings; nil discards them. A directory held
 // by a running server gives an error saying so.
 func OpenBadgerStorage(dir string, log *slog.Logger) (*BadgerStorage, error) {
+	return OpenBadgerStorageKey(dir, log, nil)
+}
+
+// ErrServerKeyNeeded: the data directory is new, or encrypted, and no
+// server key was given.
+var ErrServerKeyNeeded = errors.New("a server key is needed: make one with \"danvan-server keygen --out FILE\" and give it with --key-file FILE or DANVAN_SERVER_KEY_FILE")
+
+// ErrServerKeyWrong: the server key does not decrypt the data directory.
+var ErrServerKeyWrong = errors.New("the server key does not decrypt this data directory (wrong key file?)")
+
+// OpenBadgerStorageKey opens the server database in dir encrypted at
+// rest with key (AES-256, 32 bytes; Badger's encryption: every table and
+// value log file is encrypted with data keys, themselves encrypted with
+// key). A nil key opens an unencrypted directory (tests, old data).
+func OpenBadgerStorageKey(dir string, log *slog.Logger, key []byte) (*BadgerStorage, error) {
+	if key != nil && len(key) != ServerKeyLen {
+		return nil, fmt.Errorf("open server store %s: server key of %d bytes, want %d", dir, len(key), ServerKeyLen)
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -104,9 +122,19 @@ func OpenBadgerStorage(dir string, log *slog.Logger) (*BadgerStorage, error) {
 		WithNumCompactors(2).
 		WithSyncWrites(true).
 		WithLogger(slogBadger{log})
+	if key != nil {
+		// Badger needs an index cache with encryption (set above).
+		opt = opt.WithEncryptionKey(key).WithEncryptionKeyRotationDuration(30 * 24 * time.Hour)
+	}
 	db, err := badger.Open(opt)
 	if err != nil {
 		msg := err.Error()
+		if strings.Contains(msg, "Encryption key mismatch") || strings.Contains(msg, "Invalid encryption key") {
+			if key == nil {
+				return nil, fmt.Errorf("open server store %s: it is encrypted: %w", dir, ErrServerKeyNeeded)
+			}
+			return nil, fmt.Errorf("open server store %s: %w", dir, ErrServerKeyWrong)
+		}
 		if strings.Contains(msg, "Cannot acquire directory lock") || strings.Contains(msg, "resource temporarily unavailable") {
 			return nil, fmt.Errorf("open server store %s: %w", dir, ErrStoreBusy)
 		}
