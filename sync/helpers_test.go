@@ -94,13 +94,13 @@ func (ts *testServer) start() {
 	cfg.Storage = st
 	cfg.Logger = slog.New(slog.NewJSONHandler(ts.logs, nil))
 	h := NewServer(cfg)
-	ts.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, Protocols: HTTPProtocols(), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts.srv = NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == PathPush {
 			ts.pushing.Add(1)
 			defer ts.pushing.Add(-1)
 		}
 		h.ServeHTTP(w, r)
-	})}
+	}), Timeouts{})
 	ts.done = make(chan struct{})
 	go func() {
 		defer close(ts.done)

@@ -130,6 +130,10 @@ type statusWriter struct {
 	bytes  int
 }
 
+// Unwrap gives http.ResponseController the connection's writer (for
+// read deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // WriteHeader records the status.
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
