@@ -53,6 +53,8 @@ type BadgerStorage struct {
 	closed   bool              // set by Close, under closeMu
 	jobs     chan *applyJob    // pushes waiting for the writer
 	writerWG stdsync.WaitGroup // the writer goroutine
+	purgeMu  stdsync.RWMutex   // held by PurgeHistory, for reading by Pull
+	purge    [][]byte          // record keys whose history must go (writer only)
 	touchMu  stdsync.Mutex     // guards touched
 	touched  map[string]int64  // device id -> last persisted "last seen" (unix s)
 }
@@ -394,6 +396,7 @@ type op struct {
 // them. It returns the batches that did not fit, for another transaction.
 func (b *BadgerStorage) applyGroup(group []*applyJob) (rest []*applyJob) {
 	for attempt := 0; ; attempt++ {
+		b.purge = b.purge[:0]
 		txn := b.db.NewTransaction(true)
 		var first uint64
 		var accepted []*applyJob
@@ -431,6 +434,14 @@ func (b *BadgerStorage) applyGroup(group []*applyJob) (rest []*applyJob) {
 		}
 		err := txn.Commit()
 		b.release(first)
+		if len(b.purge) > 0 && err == nil {
+			b.purgeMu.Lock()
+			if perr := data.PurgeHistory(b.db, b.purge...); perr != nil {
+				b.log.Error("purge history of re-classified records", "records", len(b.purge), "err", perr.Error())
+			}
+			b.purgeMu.Unlock()
+		}
+
 		if errors.Is(err, badger.ErrConflict) && attempt < 20 {
 			continue // a purge or a device update raced us: do it again
 		}
@@ -532,6 +543,10 @@ func (b *BadgerStorage) prepare(txn *badger.Txn, req ApplyRequest, first *uint64
 		if old != nil && bytes.Equal(js, oldJS) {
 			continue // nothing new: no sequence, nothing to send anyone
 		}
+		if data.DropsRaiser(old, &merged) {
+			// Re-classified as tố cáo: the versions naming the raiser go.
+			b.purge = append(b.purge, cat(bpRecord, []byte(merged.ID)))
+		}
 		seq, err := b.alloc(first)
 		if err != nil {
 			return ApplyResult{}, nil, err
@@ -570,6 +585,8 @@ func (b *BadgerStorage) Pull(ctx context.Context, req PullRequest) (PullPage, er
 		return PullPage{}, err
 	}
 	defer done()
+	b.purgeMu.RLock() // a record whose history is being purged is briefly absent
+	defer b.purgeMu.RUnlock()
 	w, purged := b.watermark()
 	if req.Since > w {
 		return PullPage{}, fmt.Errorf("pull since %d (server at %d): %w", req.Since, w, ErrCursorAhead)
