@@ -84,7 +84,8 @@ const (
 // ahead of the receiver's clock (sync code "future_stamp") from one that
 // is malformed.
 type StampError struct {
-	// Where names the stamp: "created", "field summary", …
+	// Where names the stamp by its place in the record's JSON: "created",
+	// "f.summary", "l.households", "r.status".
 	Where string
 	// Stamp is the offending stamp.
 	Stamp HLC
@@ -125,26 +126,26 @@ func CheckStamps(r *Record, now time.Time) error {
 		return err
 	}
 	for n, f := range r.Fields {
-		if err := checkStamp(f.S, "field "+clip(n, 40), limit); err != nil {
+		if err := checkStamp(f.S, "f."+clip(n, 40), limit); err != nil {
 			return err
 		}
 	}
 	for n, l := range r.Lists {
 		for _, e := range l {
-			if err := checkStamp(e.S, "list "+clip(n, 40), limit); err != nil {
+			if err := checkStamp(e.S, "l."+clip(n, 40), limit); err != nil {
 				return err
 			}
-			if err := checkStamp(e.O, "list "+clip(n, 40), limit); err != nil {
+			if err := checkStamp(e.O, "l."+clip(n, 40), limit); err != nil {
 				return err
 			}
 		}
 	}
 	for n, ws := range r.Reviews {
 		for _, w := range ws {
-			if err := checkStamp(w.S, "review field "+clip(n, 40), limit); err != nil {
+			if err := checkStamp(w.S, "r."+clip(n, 40), limit); err != nil {
 				return err
 			}
-			if err := checkStamp(w.B, "review field "+clip(n, 40), limit); err != nil {
+			if err := checkStamp(w.B, "r."+clip(n, 40), limit); err != nil {
 				return err
 			}
 		}

@@ -57,9 +57,57 @@ func readKeyFile(dir string) (*keyFile, error) {
 	}
 	var kf keyFile
 	if err := json.Unmarshal(b, &kf); err != nil {
-		return nil, fmt.Errorf("read key file in %s: %w", dir, err)
+		return nil, fmt.Errorf("read key file in %s: %w: %v", dir, ErrStoreCorrupt, err)
+	}
+	if err := kf.check(); err != nil {
+		return nil, fmt.Errorf("read key file in %s: %w: %v", dir, ErrStoreCorrupt, err)
 	}
 	return &kf, nil
+}
+
+// Bounds of the Argon2id parameters a key file may ask for. A damaged
+// file must not make argon2 panic (time 0) or allocate gigabytes: far
+// above what this program ever writes, far below what kills a laptop.
+const (
+	maxArgonTime   = 64
+	maxArgonMemory = 1 << 20 // KiB: 1 GiB
+	maxArgonLanes  = 64
+	minSaltLen     = 8
+)
+
+// ErrStoreCorrupt: the store's key file (key.json) is damaged, so the
+// store cannot be opened; restore it from a backup.
+var ErrStoreCorrupt = errors.New("kho bị hỏng (tệp khóa key.json không hợp lệ): hãy khôi phục từ bản sao lưu")
+
+// check refuses a key file whose parameters this program would never
+// write: an unknown version or mode, Argon2id parameters out of bounds,
+// a short salt, or (without passphrase) a key of the wrong length.
+func (kf *keyFile) check() error {
+	if kf.Version != 1 {
+		return fmt.Errorf("version %d", kf.Version)
+	}
+	switch kf.Mode {
+	case "passphrase":
+		if kf.Time < 1 || kf.Time > maxArgonTime {
+			return fmt.Errorf("argon2 time %d out of 1..%d", kf.Time, maxArgonTime)
+		}
+		if kf.Threads < 1 || kf.Threads > maxArgonLanes {
+			return fmt.Errorf("argon2 threads %d out of 1..%d", kf.Threads, maxArgonLanes)
+		}
+		if kf.Memory < 8*uint32(kf.Threads) || kf.Memory > maxArgonMemory {
+			return fmt.Errorf("argon2 memory %d KiB out of %d..%d", kf.Memory, 8*uint32(kf.Threads), maxArgonMemory)
+		}
+		if len(kf.Salt) < minSaltLen {
+			return fmt.Errorf("salt of %d bytes", len(kf.Salt))
+		}
+	case "none":
+		if len(kf.Key) != keyLen {
+			return fmt.Errorf("key of %d bytes", len(kf.Key))
+		}
+	default:
+		return fmt.Errorf("mode %q", kf.Mode)
+	}
+	return nil
 }
 
 func writeKeyFile(dir string, kf *keyFile) error {

@@ -72,6 +72,7 @@ func (s *Store) Save(obj Object) error {
 	}
 	var rec Record
 	var row *Row
+	var dropped bool
 	err := s.db.Update(func(txn *badger.Txn) error {
 		var prev *Record
 		if m.ID != "" {
@@ -93,6 +94,7 @@ func (s *Store) Save(obj Object) error {
 		if prev != nil && len(changed) == 0 {
 			return nil
 		}
+		dropped = DropsRaiser(prev, &rec)
 		action := AuditUpdate
 		if prev == nil {
 			action = AuditCreate
@@ -113,6 +115,11 @@ func (s *Store) Save(obj Object) error {
 	})
 	if err != nil {
 		return fmt.Errorf("save %s %s: %w", obj.Kind(), m.ID, err)
+	}
+	if dropped {
+		if err := PurgeHistory(s.db, recordKey(rec.ID), indexKey(rec.ID)); err != nil {
+			return fmt.Errorf("save %s %s: %w", obj.Kind(), m.ID, err)
+		}
 	}
 	if row != nil {
 		s.idx.put(row)
@@ -363,6 +370,7 @@ func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var rows []*Row
+	var purge [][]byte
 	err := s.db.Update(func(txn *badger.Txn) error {
 		for i := range recs {
 			in := &recs[i]
@@ -378,6 +386,9 @@ func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
 				merged = Merge(*prev, *in)
 				if sameRecord(prev, &merged) {
 					continue // a replayed or already-held version: nothing to write or audit
+				}
+				if DropsRaiser(prev, &merged) {
+					purge = append(purge, recordKey(in.ID), indexKey(in.ID))
 				}
 			} else if !errors.Is(err, ErrNotFound) {
 				return err
@@ -401,6 +412,13 @@ func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
 	})
 	if err != nil {
 		return fmt.Errorf("apply %d remote records: %w", len(recs), err)
+	}
+	if len(purge) > 0 {
+		// A concern re-classified as tố cáo elsewhere: its earlier
+		// versions, which name the raiser, leave this laptop's files.
+		if err := PurgeHistory(s.db, purge...); err != nil {
+			return fmt.Errorf("apply %d remote records: %w", len(recs), err)
+		}
 	}
 	for _, r := range rows {
 		s.idx.put(r)

@@ -53,6 +53,8 @@ type BadgerStorage struct {
 	closed   bool              // set by Close, under closeMu
 	jobs     chan *applyJob    // pushes waiting for the writer
 	writerWG stdsync.WaitGroup // the writer goroutine
+	purgeMu  stdsync.RWMutex   // held by PurgeHistory, for reading by Pull
+	purge    [][]byte          // record keys whose history must go (writer only)
 	touchMu  stdsync.Mutex     // guards touched
 	touched  map[string]int64  // device id -> last persisted "last seen" (unix s)
 }
@@ -89,6 +91,24 @@ func (slogBadger) Debugf(string, ...any) {}
 // dir. log receives Badger's warnings; nil discards them. A directory held
 // by a running server gives an error saying so.
 func OpenBadgerStorage(dir string, log *slog.Logger) (*BadgerStorage, error) {
+	return OpenBadgerStorageKey(dir, log, nil)
+}
+
+// ErrServerKeyNeeded: the data directory is new, or encrypted, and no
+// server key was given.
+var ErrServerKeyNeeded = errors.New("a server key is needed: make one with \"danvan-server keygen --out FILE\" and give it with --key-file FILE or DANVAN_SERVER_KEY_FILE")
+
+// ErrServerKeyWrong: the server key does not decrypt the data directory.
+var ErrServerKeyWrong = errors.New("the server key does not decrypt this data directory (wrong key file?)")
+
+// OpenBadgerStorageKey opens the server database in dir encrypted at
+// rest with key (AES-256, 32 bytes; Badger's encryption: every table and
+// value log file is encrypted with data keys, themselves encrypted with
+// key). A nil key opens an unencrypted directory (tests, old data).
+func OpenBadgerStorageKey(dir string, log *slog.Logger, key []byte) (*BadgerStorage, error) {
+	if key != nil && len(key) != ServerKeyLen {
+		return nil, fmt.Errorf("open server store %s: server key of %d bytes, want %d", dir, len(key), ServerKeyLen)
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -104,9 +124,19 @@ func OpenBadgerStorage(dir string, log *slog.Logger) (*BadgerStorage, error) {
 		WithNumCompactors(2).
 		WithSyncWrites(true).
 		WithLogger(slogBadger{log})
+	if key != nil {
+		// Badger needs an index cache with encryption (set above).
+		opt = opt.WithEncryptionKey(key).WithEncryptionKeyRotationDuration(30 * 24 * time.Hour)
+	}
 	db, err := badger.Open(opt)
 	if err != nil {
 		msg := err.Error()
+		if strings.Contains(msg, "Encryption key mismatch") || strings.Contains(msg, "Invalid encryption key") {
+			if key == nil {
+				return nil, fmt.Errorf("open server store %s: it is encrypted: %w", dir, ErrServerKeyNeeded)
+			}
+			return nil, fmt.Errorf("open server store %s: %w", dir, ErrServerKeyWrong)
+		}
 		if strings.Contains(msg, "Cannot acquire directory lock") || strings.Contains(msg, "resource temporarily unavailable") {
 			return nil, fmt.Errorf("open server store %s: %w", dir, ErrStoreBusy)
 		}
@@ -366,6 +396,7 @@ type op struct {
 // them. It returns the batches that did not fit, for another transaction.
 func (b *BadgerStorage) applyGroup(group []*applyJob) (rest []*applyJob) {
 	for attempt := 0; ; attempt++ {
+		b.purge = b.purge[:0]
 		txn := b.db.NewTransaction(true)
 		var first uint64
 		var accepted []*applyJob
@@ -403,6 +434,14 @@ func (b *BadgerStorage) applyGroup(group []*applyJob) (rest []*applyJob) {
 		}
 		err := txn.Commit()
 		b.release(first)
+		if len(b.purge) > 0 && err == nil {
+			b.purgeMu.Lock()
+			if perr := data.PurgeHistory(b.db, b.purge...); perr != nil {
+				b.log.Error("purge history of re-classified records", "records", len(b.purge), "err", perr.Error())
+			}
+			b.purgeMu.Unlock()
+		}
+
 		if errors.Is(err, badger.ErrConflict) && attempt < 20 {
 			continue // a purge or a device update raced us: do it again
 		}
@@ -504,6 +543,10 @@ func (b *BadgerStorage) prepare(txn *badger.Txn, req ApplyRequest, first *uint64
 		if old != nil && bytes.Equal(js, oldJS) {
 			continue // nothing new: no sequence, nothing to send anyone
 		}
+		if data.DropsRaiser(old, &merged) {
+			// Re-classified as tố cáo: the versions naming the raiser go.
+			b.purge = append(b.purge, cat(bpRecord, []byte(merged.ID)))
+		}
 		seq, err := b.alloc(first)
 		if err != nil {
 			return ApplyResult{}, nil, err
@@ -542,6 +585,8 @@ func (b *BadgerStorage) Pull(ctx context.Context, req PullRequest) (PullPage, er
 		return PullPage{}, err
 	}
 	defer done()
+	b.purgeMu.RLock() // a record whose history is being purged is briefly absent
+	defer b.purgeMu.RUnlock()
 	w, purged := b.watermark()
 	if req.Since > w {
 		return PullPage{}, fmt.Errorf("pull since %d (server at %d): %w", req.Since, w, ErrCursorAhead)

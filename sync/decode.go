@@ -96,8 +96,12 @@ func decodePush(body []byte, now time.Time) (*PushRequest, *apiError) {
 	}
 	var bad []RecordError
 	for i := range req.Records {
-		if code, msg := checkRecord(&req.Records[i], now); code != "" {
-			bad = append(bad, RecordError{Index: i, ID: req.Records[i].ID, Code: code, Error: msg})
+		code, msg := checkRecord(&req.Records[i], now)
+		if code == "" {
+			code, msg = checkSchema(&req.Records[i])
+		}
+		if code != "" {
+			bad = append(bad, RecordError{Index: i, ID: clipString(req.Records[i].ID, 40), Code: code, Error: msg})
 		}
 	}
 	if len(bad) > 0 {
@@ -131,6 +135,25 @@ func checkRecord(r *data.Record, now time.Time) (code, msg string) {
 		return CodeInvalidRecord, fmt.Sprintf("values do not decode as a %s: %v", r.Kind, stripRecordPrefix(err))
 	}
 	return "", ""
+}
+
+// checkSchema applies data.CheckWire (the laptop's Validate rules plus
+// UTF-8, NUL, sizes, known field names, nil UUID, negative stamps): a
+// refused record is a 400 invalid_record naming the field. The message
+// names the field and the rule, never the value.
+func checkSchema(r *data.Record) (code, msg string) {
+	err := data.CheckWire(r)
+	if err == nil {
+		return "", ""
+	}
+	var we *data.WireError
+	if errors.As(err, &we) {
+		if we.Field == "id" {
+			return CodeInvalidID, fmt.Sprintf("field id: %s", we.Reason)
+		}
+		return CodeInvalidRecord, fmt.Sprintf("field %s: %s", clipString(strings.ToValidUTF8(we.Field, "?"), 80), we.Reason)
+	}
+	return CodeInvalidRecord, err.Error()
 }
 
 // stampFault applies data.CheckStamps, the bounds the laptop also

@@ -55,6 +55,8 @@ type testServer struct {
 	srv  *http.Server
 	logs *lockedBuffer
 	cfg  ServerConfig
+	// key encrypts the storage (random per test server; nil: plain).
+	key  []byte
 	done chan struct{}
 	// pushing counts the pushes in progress.
 	pushing atomic.Int32
@@ -62,7 +64,7 @@ type testServer struct {
 
 func startServer(t testing.TB) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, dir: filepath.Join(t.TempDir(), "server"), addr: "127.0.0.1:0", logs: &lockedBuffer{}}
+	ts := &testServer{t: t, dir: filepath.Join(t.TempDir(), "server"), addr: "127.0.0.1:0", logs: &lockedBuffer{}, key: newRandom(ServerKeyLen)}
 	ts.start()
 	t.Cleanup(ts.stop)
 	return ts
@@ -70,7 +72,7 @@ func startServer(t testing.TB) *testServer {
 
 func (ts *testServer) start() {
 	ts.t.Helper()
-	st, err := OpenBadgerStorage(ts.dir, nil)
+	st, err := OpenBadgerStorageKey(ts.dir, nil, ts.key)
 	if err != nil {
 		ts.t.Fatal(err)
 	}
@@ -92,13 +94,13 @@ func (ts *testServer) start() {
 	cfg.Storage = st
 	cfg.Logger = slog.New(slog.NewJSONHandler(ts.logs, nil))
 	h := NewServer(cfg)
-	ts.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, Protocols: HTTPProtocols(), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts.srv = NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == PathPush {
 			ts.pushing.Add(1)
 			defer ts.pushing.Add(-1)
 		}
 		h.ServeHTTP(w, r)
-	})}
+	}), Timeouts{})
 	ts.done = make(chan struct{})
 	go func() {
 		defer close(ts.done)

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	pathpkg "path"
 	"strconv"
 	"strings"
 	stdsync "sync"
@@ -49,6 +50,8 @@ type ServerConfig struct {
 	PageBytes int
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
+	// EnrollReadTimeout bounds reading an enrolment request (15 s if 0).
+	EnrollReadTimeout time.Duration
 }
 
 // Server serves the sync protocol: health, enroll, push and pull.
@@ -88,6 +91,9 @@ func NewServer(cfg ServerConfig) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.EnrollReadTimeout <= 0 {
+		cfg.EnrollReadTimeout = enrollReadTimeout
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), fails: map[string][]time.Time{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -124,6 +130,10 @@ type statusWriter struct {
 	bytes  int
 }
 
+// Unwrap gives http.ResponseController the connection's writer (for
+// read deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // WriteHeader records the status.
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
@@ -148,7 +158,48 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ri := &reqInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
 	sw := &statusWriter{ResponseWriter: w}
-	defer func() {
+	defer s.logRequest(sw, r, ri, start)
+	if n := headerSize(r); n > MaxHeaderSize {
+		writeError(sw, r, newAPIError(http.StatusRequestHeaderFieldsTooLarge, CodeTooLarge, "request headers of %d bytes are above the limit of %d", n, MaxHeaderSize))
+		return
+	}
+	if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
+		writeError(sw, r, newAPIError(http.StatusNotFound, CodeNotFound, "path %q is not canonical: use %q", clipString(r.URL.Path, 80), clipString(clean, 80)))
+		return
+	}
+	s.mux.ServeHTTP(sw, r)
+}
+
+// headerSize is about the size of r's header block.
+func headerSize(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + 12
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
+}
+
+// cleanPath is path as http.ServeMux would redirect to (no "//", ".",
+// ".."): the server answers a JSON 404 instead of a plain redirect.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := pathpkg.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
+}
+
+// logRequest logs one request and turns a panic into a 500.
+func (s *Server) logRequest(sw *statusWriter, r *http.Request, ri *reqInfo, start time.Time) {
+	{
 		if p := recover(); p != nil {
 			s.log.Error("panic in handler", "path", r.URL.Path, "panic", fmt.Sprint(p))
 			if sw.status == 0 {
@@ -171,8 +222,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			level = slog.LevelError
 		}
 		s.log.Log(r.Context(), level, "request", attrs...)
-	}()
-	s.mux.ServeHTTP(sw, r)
+	}
 }
 
 // writeJSON writes body (JSON) with status, gzip-compressed when the
@@ -235,9 +285,10 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 
 // authenticate returns the device of the request's bearer token.
 func (s *Server) authenticate(r *http.Request) (Device, *apiError) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	// RFC 7235: the scheme is case-insensitive ("bearer", "BEARER").
+	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
 	token = strings.TrimSpace(token)
-	if !ok || token == "" {
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return Device{}, newAPIError(http.StatusUnauthorized, CodeUnauthorized, "no bearer token")
 	}
 	sum := sha256.Sum256([]byte(token))
@@ -439,18 +490,29 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, buf.Bytes())
 }
 
-// Enrolment brute-force guard: this many failed codes from one address
-// within enrolFailWindow get 429.
+// Enrolment brute-force guard. Codes carry 60 random bits, so guessing
+// one is hopeless at any rate a server answers; the limits stop
+// hammering without letting one person block others:
+//   - per address: enrolFailMaxAddr wrong codes within enrolFailWindow
+//     get 429. The limit is high because a district's laptops may share
+//     one carrier-NAT address, where one cadre mistyping a code 20 times
+//     must not lock everyone else out.
+//   - per code: enrolFailMaxCode failed attempts with the same code
+//     (unknown, used, expired, other commune) within the window get 429
+//     for that code only, from any address.
 const (
-	enrolFailMax    = 20
-	enrolFailWindow = 10 * time.Minute
+	enrolFailMaxAddr = 200
+	enrolFailMaxCode = 10
+	enrolFailWindow  = 10 * time.Minute
 )
 
-func (s *Server) enrolBlocked(ip string, now time.Time, failed bool) bool {
+// enrolBlocked records a failure (when failed) under key and reports
+// whether key has reached max failures within the window.
+func (s *Server) enrolBlocked(key string, max int, now time.Time, failed bool) bool {
 	s.failMu.Lock()
 	defer s.failMu.Unlock()
-	recent := s.fails[ip][:0]
-	for _, t := range s.fails[ip] {
+	recent := s.fails[key][:0]
+	for _, t := range s.fails[key] {
 		if now.Sub(t) < enrolFailWindow {
 			recent = append(recent, t)
 		}
@@ -459,11 +521,11 @@ func (s *Server) enrolBlocked(ip string, now time.Time, failed bool) bool {
 		recent = append(recent, now)
 	}
 	if len(recent) == 0 {
-		delete(s.fails, ip)
+		delete(s.fails, key)
 	} else {
-		s.fails[ip] = recent
+		s.fails[key] = recent
 	}
-	return len(recent) >= enrolFailMax
+	return len(recent) >= max
 }
 
 func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
@@ -473,10 +535,13 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.cfg.Now()
 	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
-	if s.enrolBlocked(ip, now, false) {
+	addrKey := "a/" + ip
+	if s.enrolBlocked(addrKey, enrolFailMaxAddr, now, false) {
 		writeError(w, r, newAPIError(http.StatusTooManyRequests, "too_many_attempts", "too many wrong enrolment codes from this address: wait %s", enrolFailWindow))
 		return
 	}
+	// A slow body only holds a connection: an enrolment is 64 KB at most.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.EnrollReadTimeout))
 	body, aerr := readBody(http.MaxBytesReader(w, r.Body, 64<<10), r.Header.Get("Content-Encoding"), 64<<10)
 	if aerr != nil {
 		writeError(w, r, aerr)
@@ -490,6 +555,11 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 	code := NormalizeCode(req.Code)
 	if code == "" {
 		writeError(w, r, newAPIError(http.StatusBadRequest, CodeBadRequest, "no enrolment code"))
+		return
+	}
+	codeKey := "c/" + string(codeHash(code))
+	if s.enrolBlocked(codeKey, enrolFailMaxCode, now, false) {
+		writeError(w, r, newAPIError(http.StatusTooManyRequests, "too_many_attempts", "this enrolment code was refused too many times: wait %s or ask the province for a new one", enrolFailWindow))
 		return
 	}
 	token := base64.RawURLEncoding.EncodeToString(newRandom(32))
@@ -511,7 +581,8 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, s.storageError("enroll", err))
 			return
 		}
-		s.enrolBlocked(ip, now, true)
+		s.enrolBlocked(addrKey, enrolFailMaxAddr, now, true)
+		s.enrolBlocked(codeKey, enrolFailMaxCode, now, true)
 		writeError(w, r, e)
 		return
 	}

@@ -73,7 +73,7 @@ func TestNoopSyncIsOneSmallRoundTrip(t *testing.T) {
 func TestHTTP1OnlyServer(t *testing.T) {
 	ts := startServer(t)
 	ts.stop()
-	st, err := OpenBadgerStorage(ts.dir, nil)
+	st, err := OpenBadgerStorageKey(ts.dir, nil, ts.key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -394,13 +394,28 @@ func (f *ConcernForm) loadRaisers() {
 
 func (f *ConcernForm) save() {
 	c, errs := f.concern()
-	saveForm(f.sh, f.Form, c, errs, func() {
-		f.draft.drop()
-		f.Dialog.Hide()
-		if f.onSaved != nil {
-			f.onSaved(c)
+	do := func() {
+		saveForm(f.sh, f.Form, c, errs, func() {
+			f.draft.drop()
+			f.Dialog.Hide()
+			if f.onSaved != nil {
+				f.onSaved(c)
+			}
+		})
+	}
+	// Re-classifying as tố cáo a concern saved with its raiser named
+	// (and perhaps synced): say what happens to the name first.
+	if len(errs) == 0 && c.ID != "" {
+		if prev, err := f.sh.Store().Record(c.ID); err == nil && data.NeedsRaiserWarning(prev, c) {
+			dialog.ShowConfirm(f.sh.T("concerns.reclassify_title"), f.sh.T("concerns.reclassify_warning"), func(ok bool) {
+				if ok {
+					do()
+				}
+			}, f.sh.Win)
+			return
 		}
-	})
+	}
+	do()
 }
 
 // cancel closes the form and drops its draft, asking first when

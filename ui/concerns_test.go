@@ -575,3 +575,36 @@ func TestFormsLayOutTheWidgetsThemselves(t *testing.T) {
 	test.Tap(f.AddAction)
 	noWrappers(t, "the meeting form", sh.Win.Canvas().Overlays().Top())
 }
+
+// TestReclassifyAsDenunciationWarnsFirst: changing the kind of a saved
+// concern that names its raiser to tố cáo asks first, saying where the
+// name goes; nothing is saved before the user agrees.
+func TestReclassifyAsDenunciationWarnsFirst(t *testing.T) {
+	sh := fieldShell(t)
+	p := newConcernPlace(t, sh)
+	c := &data.Concern{ConcernKind: data.ConcernPetition, Summary: "Xin cấp đất ở", Received: "2026-03-16", Village: p.near.ID,
+		RaiserKind: data.RaiserText, RaiserText: "A Nhem"}
+	mustSave(t, sh, c)
+	s := openConcernsScreen(t, sh)
+	d := openConcern(t, sh, s, c.ID)
+	test.Tap(d.Edit)
+	sh.wait()
+	f := activeConcernForm(t, sh)
+	f.Kind.SetValue(string(data.ConcernDenunciation))
+	sh.wait()
+	test.Tap(f.Form.Save)
+	sh.wait()
+	top := sh.Win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(allTexts(top), sh.T("concerns.reclassify_warning")) {
+		t.Fatal("re-classifying as tố cáo should warn first")
+	}
+	var stored data.Concern
+	if err := sh.Store().Load(c.ID, &stored); err != nil || stored.ConcernKind != data.ConcernPetition {
+		t.Fatalf("saved before the user agreed: %v %v", stored.ConcernKind, err)
+	}
+	confirmTop(t, sh)
+	stored = data.Concern{}
+	if err := sh.Store().Load(c.ID, &stored); err != nil || stored.ConcernKind != data.ConcernDenunciation || stored.RaiserText != "" {
+		t.Fatalf("after agreeing: kind %v raiser %q, %v", stored.ConcernKind, stored.RaiserText, err)
+	}
+}

@@ -50,7 +50,9 @@ func main() {
 const usage = `danvan-server: provincial sync server of Sổ tay Dân vận.
 
 Usage:
-  danvan-server serve --data DIR --addr 127.0.0.1:8443 [--tls-cert FILE --tls-key FILE] [--insecure-listen]
+  danvan-server serve --data DIR --key-file KEY --addr 127.0.0.1:8443 [--tls-cert FILE --tls-key FILE] [--insecure-listen]
+  danvan-server keygen --out KEY      make a server key file (the data directory is encrypted with it)
+  danvan-server rotate-key --data DIR --key-file OLD --new-key-file NEW   (server stopped)
   danvan-server enroll --data DIR --commune CODE --label "Cán bộ A" [--valid 72h]
   danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
   danvan-server devices list --data DIR
@@ -60,7 +62,8 @@ Usage:
                   bundle to carry back (default FILE-phanhoi.dvb)
   danvan-server --version
 
---data defaults to $DANVAN_SERVER_DATA, or ./danvan-server-data.
+--data defaults to $DANVAN_SERVER_DATA, or ./danvan-server-data; --key-file to
+$DANVAN_SERVER_KEY_FILE. Every command that opens the data directory needs the key.
 `
 
 // run executes one command line and returns the exit code.
@@ -79,6 +82,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "serve":
 		err = cmdServe(ctx, args[1:], stderr)
+	case "keygen":
+		err = cmdKeygen(args[1:], stdout, stderr)
+	case "rotate-key":
+		err = cmdRotateKey(args[1:], stdout, stderr)
 	case "enroll":
 		err = cmdEnroll(ctx, args[1:], stdout, stderr)
 	case "province-token":
@@ -128,11 +135,43 @@ func defaultDataDir() string {
 	return "danvan-server-data"
 }
 
+// keyFileFlag is the value of --key-file of the command being run.
+var keyFileFlag *string
+
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("data", defaultDataDir(), "the server's data directory")
+	keyFileFlag = fs.String("key-file", os.Getenv("DANVAN_SERVER_KEY_FILE"), "the key file that encrypts the data directory (made by danvan-server keygen; default $DANVAN_SERVER_KEY_FILE)")
 	return fs, dir
+}
+
+// errNoKey: serve (or an admin command) was asked to create a data
+// directory without a key.
+var errNoKey = errors.New("no server key: the data directory would hold every commune's records unencrypted.\n" +
+	"  Make a key once, keep a copy apart from the data (losing it loses the data), and give it to every command:\n" +
+	"    danvan-server keygen --out /etc/danvan/server.key\n" +
+	"    danvan-server serve --key-file /etc/danvan/server.key ...   (or DANVAN_SERVER_KEY_FILE=/etc/danvan/server.key)")
+
+// openStorage opens the data directory dir with the key named by
+// keyFile. Without a key it refuses a new directory, and opens an
+// existing unencrypted one (made before encryption) with a warning.
+func openStorage(dir, keyFile string, log *slog.Logger) (*dsync.BadgerStorage, error) {
+	if keyFile == "" {
+		if dsync.DataDirIsNew(dir) {
+			return nil, fmt.Errorf("%s: %w", dir, errNoKey)
+		}
+		st, err := dsync.OpenBadgerStorage(dir, log)
+		if err == nil && log != nil {
+			log.Warn("data directory is NOT encrypted: see README, \"Encrypting an old data directory\"", "data", dir)
+		}
+		return st, err
+	}
+	key, err := dsync.ReadServerKeyFile(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	return dsync.OpenBadgerStorageKey(dir, log, key)
 }
 
 // parse parses flags that may come before or after positional arguments.
@@ -156,8 +195,11 @@ func socketPath(dir string) string { return filepath.Join(dir, "admin.sock") }
 // withAdmin runs f with an AdminAPI: the data directory itself when no
 // server holds it, or else the running server's admin socket.
 func withAdmin(dir string, f func(dsync.AdminAPI) error) error {
-	st, err := dsync.OpenBadgerStorage(dir, nil)
+	st, err := openStorage(dir, *keyFileFlag, nil)
 	if errors.Is(err, dsync.ErrStoreBusy) {
+		if _, serr := os.Stat(socketPath(dir)); serr != nil {
+			return fmt.Errorf("%w, which has no admin socket (%s): stop it to run this command", err, socketPath(dir))
+		}
 		return f(dsync.NewAdminClient(socketPath(dir)))
 	}
 	if err != nil {
@@ -306,6 +348,49 @@ func cmdBundleImport(ctx context.Context, args []string, stdout, stderr io.Write
 	})
 }
 
+func cmdKeygen(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "the key file to create (required; never overwritten)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("keygen: --out is required: %w", errUsage)
+	}
+	if err := dsync.NewServerKeyFile(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (mode 0600): keep a copy apart from the data directory and its backups; without it the data cannot be read\n", *out)
+	return nil
+}
+
+// cmdRotateKey re-encrypts a stopped server's data directory from the
+// key in --key-file to the one in --new-key-file.
+func cmdRotateKey(args []string, stdout, stderr io.Writer) error {
+	fs, dir := newFlags("rotate-key", stderr)
+	newFile := fs.String("new-key-file", "", "the new key file (made by danvan-server keygen)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *keyFileFlag == "" || *newFile == "" {
+		return fmt.Errorf("rotate-key: give --key-file (the current key) and --new-key-file: %w", errUsage)
+	}
+	oldKey, err := dsync.ReadServerKeyFile(*keyFileFlag)
+	if err != nil {
+		return err
+	}
+	newKey, err := dsync.ReadServerKeyFile(*newFile)
+	if err != nil {
+		return err
+	}
+	if err := dsync.RotateServerKey(*dir, oldKey, newKey); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s is now encrypted with %s; the old key no longer opens it\n", *dir, *newFile)
+	return nil
+}
+
 // isLoopback reports whether addr (host:port) listens on loopback only.
 func isLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
@@ -329,6 +414,10 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	retention := fs.Duration("tombstone-retention", 180*24*time.Hour, "how long deleted records are kept before they are purged")
 	purgeEvery := fs.Duration("purge-interval", 24*time.Hour, "how often old tombstones are purged")
 	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may finish on SIGTERM")
+	readTimeout := fs.Duration("read-timeout", dsync.DefaultReadTimeout, "longest time to read one request, headers and body")
+	writeTimeout := fs.Duration("write-timeout", dsync.DefaultWriteTimeout, "longest time to write one answer")
+	idleTimeout := fs.Duration("idle-timeout", dsync.DefaultIdleTimeout, "how long an idle kept-alive connection stays open")
+	perAddr := fs.Int("max-conns-per-addr", dsync.DefaultConnsPerAddr, "most connections open at once from one IP address (0: no limit)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -340,9 +429,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("serve: refusing plain HTTP on %s, which is not a loopback address: give --tls-cert and --tls-key, or --insecure-listen if a TLS proxy is in front", *addr)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	st, err := dsync.OpenBadgerStorage(*dir, log)
+	st, err := openStorage(*dir, *keyFileFlag, log)
 	if err != nil {
-		return err
+		return fmt.Errorf("serve: %w", err)
 	}
 	defer func() {
 		if err := st.Close(); err != nil {
@@ -357,15 +446,19 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	_ = os.Remove(sock) // a stale socket of a server that died; the store lock proves none runs
 	aln, err := net.Listen("unix", sock)
 	if err != nil {
-		ln.Close()
-		return fmt.Errorf("serve: admin socket %s: %w", sock, err)
+		// Wine, older Windows Server: no Unix sockets. The server runs
+		// without; admin commands then need it stopped.
+		log.Warn("no admin socket: admin commands need the server stopped", "socket", sock, "err", err.Error())
+		aln = nil
+	} else {
+		_ = os.Chmod(sock, 0o600)
+		defer os.Remove(sock)
 	}
-	_ = os.Chmod(sock, 0o600)
-	defer os.Remove(sock)
+	ln = dsync.LimitListener(ln, *perAddr)
 
 	handler := dsync.NewServer(dsync.ServerConfig{Storage: st, Logger: log, MaxBody: *maxBody})
-	srv := &http.Server{Handler: handler, Protocols: dsync.HTTPProtocols(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv := dsync.NewHTTPServer(handler, dsync.Timeouts{Read: *readTimeout, Write: *writeTimeout, Idle: *idleTimeout})
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	adm := &dsync.Admin{Storage: st}
 	admin := &http.Server{Handler: dsync.WithBundleImport(dsync.AdminHandler(adm), adm), ReadHeaderTimeout: 10 * time.Second}
 
@@ -379,7 +472,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		errc <- err
 	}()
-	go func() { errc <- admin.Serve(aln) }()
+	if aln != nil {
+		go func() { errc <- admin.Serve(aln) }()
+	}
 	go purgeLoop(ctx, st, log, *retention, *purgeEvery)
 	log.Info("listening", "addr", ln.Addr().String(), "tls", tls, "data", *dir, "server_id", st.ServerID(), "version", version)
 

@@ -250,7 +250,11 @@ func TestServeEnrolSyncAndStopGracefully(t *testing.T) {
 	if strings.Contains(logs.String(), "A Thiết") || strings.Contains(logs.String(), "Kon Tu Răm") {
 		t.Fatal("the log holds record content")
 	}
-	ss, err := dsync.OpenBadgerStorage(dir, nil)
+	key, err := dsync.ReadServerKeyFile(os.Getenv("DANVAN_SERVER_KEY_FILE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := dsync.OpenBadgerStorageKey(dir, nil, key)
 	if err != nil {
 		t.Fatal(err)
 	}
