@@ -196,6 +196,24 @@ type apiClient struct {
 	h2ok atomic.Bool
 	// hcMu guards hc, which a fallback changes while requests run.
 	hcMu stdsync.Mutex
+	// skewMs is the server's clock minus this machine's, in ms, from the
+	// last answer that stated the server's time (HeaderServerTime);
+	// hasSkew is set once one did.
+	skewMs  atomic.Int64
+	hasSkew atomic.Bool
+}
+
+// noteServerTime records how far the server's clock (stated in the
+// answer) is from this machine's, taking the middle of the exchange as
+// the moment the server answered.
+func (c *apiClient) noteServerTime(h http.Header, sent, got time.Time) {
+	ms, err := strconv.ParseInt(h.Get(HeaderServerTime), 10, 64)
+	if err != nil {
+		return
+	}
+	mid := sent.Add(got.Sub(sent) / 2)
+	c.skewMs.Store(ms - mid.UnixMilli())
+	c.hasSkew.Store(true)
 }
 
 // client returns the HTTP client requests use now.
@@ -296,6 +314,7 @@ func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, pa
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
+	sentAt := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -306,6 +325,7 @@ func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, pa
 		return nil, &NetError{Op: op, Offline: offline, Err: err}
 	}
 	defer resp.Body.Close()
+	c.noteServerTime(resp.Header, sentAt, time.Now())
 	var r io.Reader = io.LimitReader(resp.Body, 256<<20)
 	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
 		zr, err := gzip.NewReader(r)

@@ -30,8 +30,11 @@ const (
 	metaResync      = "sync/resync"
 	metaLastSuccess = "sync/last_success"
 	metaLog         = "sync/log"
-	prefixQuar      = "sync/q/"
-	prefixSeen      = "sync/seen/"
+	// metaClockSkew holds the server's clock minus this machine's, in
+	// ms, as last measured (Status.ClockSkew).
+	metaClockSkew = "sync/clock_skew"
+	prefixQuar    = "sync/q/"
+	prefixSeen    = "sync/seen/"
 	// prefixHeld keeps, by record id, the JSON of a pulled record whose
 	// stamps are out of bounds (data.CheckStamps), so it is not lost: it
 	// is merged once this machine's clock has caught up with it.
@@ -49,6 +52,10 @@ const LogSize = 50
 
 // Report says what one sync did.
 type Report struct {
+	// ClockSkew is the server's clock minus this machine's, as stated in
+	// its answers (HeaderServerTime); beyond ClockWarnSkew either way, one
+	// of the two clocks is wrong and the user is told.
+	ClockSkew time.Duration `json:"clock_skew,omitempty"`
 	// Pushed counts the records the server acknowledged.
 	Pushed int `json:"pushed"`
 	// Pulled counts the records received and merged.
@@ -142,6 +149,7 @@ func syncOnce(ctx context.Context, st *data.Store, cfg Config, tr *transports, t
 	start := time.Now()
 	rep := Report{}
 	sent0, recv0 := cnt.sent.Load(), cnt.recv.Load()
+	var api *apiClient
 	err := func() error {
 		base, token := string(st.Meta(metaServer)), string(st.Meta(metaToken))
 		if base == "" || token == "" {
@@ -150,7 +158,8 @@ func syncOnce(ctx context.Context, st *data.Store, cfg Config, tr *transports, t
 		if r := st.Meta(metaRevoked); len(r) > 0 {
 			return fmt.Errorf("%w (%s)", ErrNeedsEnrolment, r)
 		}
-		s := &session{st: st, api: tr.client(base, token), cfg: cfg, rep: &rep, quar: map[string]bool{}}
+		api = tr.client(base, token)
+		s := &session{st: st, api: api, cfg: cfg, rep: &rep, quar: map[string]bool{}}
 		q, err := st.MetaPrefix(prefixQuar)
 		if err != nil {
 			return err
@@ -161,6 +170,11 @@ func syncOnce(ctx context.Context, st *data.Store, cfg Config, tr *transports, t
 		return s.run(ctx)
 	}()
 	rep.Duration = time.Since(start)
+	if api != nil && api.hasSkew.Load() {
+		ms := api.skewMs.Load()
+		rep.ClockSkew = time.Duration(ms) * time.Millisecond
+		_ = st.SetMeta(metaClockSkew, []byte(strconv.FormatInt(ms, 10)))
+	}
 	rep.Sent, rep.Received = cnt.sent.Load()-sent0, cnt.recv.Load()-recv0
 	rep.Cursor = readUint(st, metaCursor)
 	if errors.Is(err, ErrNotEnrolled) {

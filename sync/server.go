@@ -158,6 +158,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ri := &reqInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
 	sw := &statusWriter{ResponseWriter: w}
+	sw.Header().Set(HeaderServerTime, strconv.FormatInt(s.cfg.Now().UnixMilli(), 10))
 	defer s.logRequest(sw, r, ri, start)
 	if n := headerSize(r); n > MaxHeaderSize {
 		writeError(sw, r, newAPIError(http.StatusRequestHeaderFieldsTooLarge, CodeTooLarge, "request headers of %d bytes are above the limit of %d", n, MaxHeaderSize))

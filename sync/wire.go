@@ -15,6 +15,7 @@ package sync
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"danvan/data"
 )
@@ -30,6 +31,15 @@ const (
 	PathPush   = "/v1/push"
 	PathPull   = "/v1/pull"
 )
+
+// HeaderServerTime names the header in which the server states its clock
+// (Unix milliseconds) in every answer; the laptop compares it with its
+// own and warns the user beyond ClockWarnSkew.
+const HeaderServerTime = "X-Danvan-Server-Time"
+
+// ClockWarnSkew is how far apart the laptop's and the server's clocks
+// may be before the laptop warns its user that a clock is wrong.
+const ClockWarnSkew = 3 * time.Minute
 
 // HeaderIdempotencyKey names the header that makes a push safe to retry.
 const HeaderIdempotencyKey = "Idempotency-Key"

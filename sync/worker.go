@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	stdsync "sync"
 	"time"
 
@@ -108,6 +109,10 @@ type Status struct {
 	Quarantined []Quarantined
 	// Log holds the last LogSize sync attempts, newest first.
 	Log []Attempt
+	// ClockSkew is the server's clock minus this machine's at the last
+	// exchange (0 before any); ClockWrong is true beyond ClockWarnSkew.
+	ClockSkew  time.Duration
+	ClockWrong bool
 }
 
 // Worker syncs a store in the background: soon after every save while
@@ -181,6 +186,8 @@ func (w *Worker) refresh(f func(*Status)) {
 	}
 	sort.Slice(quar, func(i, j int) bool { return quar[i].At.After(quar[j].At) })
 	log := readLog(st)
+	skewMs, _ := strconv.ParseInt(string(st.Meta(metaClockSkew)), 10, 64)
+	skew := time.Duration(skewMs) * time.Millisecond
 	var last time.Time
 	if b := st.Meta(metaLastSuccess); b != nil {
 		last, _ = time.Parse(time.RFC3339Nano, string(b))
@@ -196,6 +203,7 @@ func (w *Worker) refresh(f func(*Status)) {
 	s := &w.st
 	s.Server, s.Label, s.Commune = string(st.Meta(metaServer)), string(st.Meta(metaLabel)), st.Commune()
 	s.Enrolment, s.Pending, s.Conflicts, s.Quarantined, s.Log, s.LastSuccess = enrol, pending, conflicts, quar, log, last
+	s.ClockSkew, s.ClockWrong = skew, skew > ClockWarnSkew || skew < -ClockWarnSkew
 	f(s)
 	snap := *s
 	ls := append([]func(Status){}, w.listeners...)

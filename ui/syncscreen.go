@@ -201,6 +201,14 @@ func (sh *Shell) syncErrorText(err error) string {
 
 // syncErrorMessage is syncErrorText for an error known only by its text
 // (the worker's Status.LastError).
+// clockWarning says in plain words that this machine's clock is off from
+// the server's by skew (server minus local), and what the machine and
+// the server each read now.
+func (sh *Shell) clockWarning(skew time.Duration) string {
+	now := time.Now()
+	return sh.T("sync.clock_wrong", "Local", now.Format("15:04 02/01/2006"), "Server", now.Add(skew).Format("15:04 02/01/2006"))
+}
+
 func (sh *Shell) syncErrorMessage(msg string) string {
 	switch {
 	case msg == "":
@@ -259,6 +267,9 @@ type SyncScreen struct {
 	Server, State, Online, Last, Pending, Conflicts, Next *widget.Label
 	// Error is why the last sync failed, in the cadre's language.
 	Error *widget.Label
+	// Clock warns that this machine's clock and the server's differ by
+	// more than sync.ClockWarnSkew.
+	Clock *widget.Label
 	// SyncNow asks for a sync at once (Đồng bộ ngay).
 	SyncNow *widget.Button
 	// ShowConflicts opens the Xung đột view.
@@ -326,6 +337,9 @@ func newSyncScreen(sh *Shell) *SyncScreen {
 	s.State.TextStyle = fyne.TextStyle{Bold: true}
 	s.Error = wrapLabel("")
 	s.Error.Importance = widget.DangerImportance
+	s.Clock = wrapLabel("")
+	s.Clock.Importance = widget.WarningImportance
+	s.Clock.Hide()
 	s.SyncNow = widget.NewButtonWithIcon(sh.T("btn.sync_now"), theme.ViewRefreshIcon(), s.syncNow)
 	s.SyncNow.Importance = widget.HighImportance
 	s.ShowConflicts = widget.NewButtonWithIcon(sh.T("sync.show_conflicts"), theme.WarningIcon(), func() { sh.ShowScreen("conflicts") })
@@ -379,7 +393,7 @@ func newSyncScreen(sh *Shell) *SyncScreen {
 		widget.NewFormItem(sh.T("sync.pending"), s.Pending),
 		widget.NewFormItem(sh.T("sync.conflicts"), container.NewHBox(s.Conflicts, s.ShowConflicts)),
 	)
-	left := container.NewVBox(form, s.Next, s.Error, s.EnrolDone,
+	left := container.NewVBox(form, s.Next, s.Clock, s.Error, s.EnrolDone,
 		container.NewHBox(s.SyncNow, s.Reenrol), s.EnrolBox, s.Bundle)
 	s.Tabs = container.NewAppTabs(
 		container.NewTabItem(sh.T("sync.log"), container.NewBorder(s.NoLog, nil, nil, nil, s.Log)),
@@ -523,6 +537,8 @@ func (s *SyncScreen) show(st dsync.Status) {
 		s.Next.Hide()
 	}
 	s.Error.SetText(sh.syncErrorMessage(st.LastError))
+	s.Clock.SetText(sh.clockWarning(st.ClockSkew))
+	showIf(s.Clock, st.ClockWrong && enrolled)
 	showIf(s.Error, st.LastError != "" && st.Enrolment != dsync.NotEnrolled)
 	if enrolled && !st.Syncing {
 		s.SyncNow.Enable()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +23,8 @@ import (
 type syncServer struct {
 	URL string
 	st  *dsync.BadgerStorage
+	// skew moves the server's clock (nanoseconds added to time.Now).
+	skew *atomic.Int64
 }
 
 func startSyncServer(t *testing.T) *syncServer {
@@ -34,8 +37,10 @@ func startSyncServer(t *testing.T) *syncServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	skew := &atomic.Int64{}
+	now := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Protocols: dsync.HTTPProtocols(),
-		Handler: dsync.NewServer(dsync.ServerConfig{Storage: st})}
+		Handler: dsync.NewServer(dsync.ServerConfig{Storage: st, Now: now})}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -50,7 +55,7 @@ func startSyncServer(t *testing.T) *syncServer {
 		<-done
 		_ = st.Close()
 	})
-	return &syncServer{URL: "http://" + ln.Addr().String(), st: st}
+	return &syncServer{URL: "http://" + ln.Addr().String(), st: st, skew: skew}
 }
 
 // code makes a one-time enrolment code with the server's admin API.
@@ -235,6 +240,9 @@ func TestSyncScreenEnrollSaveAndSyncNow(t *testing.T) {
 	if s := syncScreen(t, sh); s.SyncNow.Text != "Sync now" || s.State.Text != "Enrolled (Cán bộ A)" {
 		t.Errorf("in English the sync page shows %q, %q", s.SyncNow.Text, s.State.Text)
 	}
+	if s := syncScreen(t, sh); s.Clock.Visible() {
+		t.Errorf("clocks in step, yet the sync page warns: %q", s.Clock.Text)
+	}
 }
 
 // listRows renders every row of l and returns what each shows.
@@ -293,8 +301,9 @@ func TestSyncScreenListsQuarantinedRecordWithReason(t *testing.T) {
 	firstRun(t, sh, "Y Sáng")
 	s := enrollFromScreen(t, sh, ts)
 	st := sh.Store()
-	// the laptop's clock runs two days ahead: the server refuses the record for good
-	st.Clock().Observe(data.HLC{Wall: time.Now().Add(48 * time.Hour).UnixMilli()})
+	// the laptop's clock runs two days ahead of the server's: the server
+	// refuses the record for good, and the screen says a clock is wrong
+	ts.skew.Store(int64(-48 * time.Hour))
 	v := &data.Village{Name: "Làng tương lai", VillageKind: data.VillageLang}
 	if err := st.Save(v); err != nil {
 		t.Fatal(err)
@@ -310,6 +319,9 @@ func TestSyncScreenListsQuarantinedRecordWithReason(t *testing.T) {
 	if len(rows) != 1 || !strings.Contains(rows[0], "Làng tương lai") || !strings.Contains(rows[0], sh.T("sync.quar.future_stamp")) ||
 		!strings.Contains(rows[0], sh.T("sync.requeue")) {
 		t.Fatalf("the quarantine list shows %q", rows)
+	}
+	if !s.Clock.Visible() || !strings.Contains(s.Clock.Text, "Đồng hồ máy tính sai") {
+		t.Errorf("no clock warning on the sync screen: %q (visible %v)", s.Clock.Text, s.Clock.Visible())
 	}
 	if s.QuarTitle.Text != sh.T("sync.quarantine_count", "Count", 1) {
 		t.Errorf("quarantine title %q", s.QuarTitle.Text)
