@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"danvan/cli"
+	_ "danvan/internal/localefix" // before Fyne reads the locale: no "Error parsing user locale C"
 	"danvan/ui"
 )
 
