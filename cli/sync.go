@@ -88,6 +88,7 @@ func (e *Env) runSync(args []string) int {
 		"Gửi các thay đổi lên máy chủ của tỉnh và nhận các thay đổi mới, một lần.")
 	store, pass := f.store, f.pass
 	once := f.fs.Bool("once", false, "đồng bộ một lần rồi thoát")
+	retryFor := f.fs.Duration("retry-for", 2*time.Minute, "khi mất kết nối, thử lại (chờ tăng dần) trong khoảng thời gian này; 0: không thử lại")
 	if rc := f.parse(e, args); rc >= 0 {
 		return rc
 	}
@@ -103,7 +104,7 @@ func (e *Env) runSync(args []string) int {
 	defer s.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
-	rep, err := dsync.RunOnce(ctx, s, nil)
+	rep, attempts, err := dsync.RunRetrying(ctx, s, *retryFor)
 	fmt.Fprintf(e.Stdout, "Đã gửi %d, đã nhận %d, bị giữ lại %d bản ghi (gửi %s, nhận %s, %s).\n",
 		rep.Pushed, rep.Pulled, len(rep.Quarantined), kb(rep.Sent), kb(rep.Received), rep.Duration.Round(time.Millisecond))
 	if rep.Resync != "" {
@@ -116,8 +117,15 @@ func (e *Env) runSync(args []string) int {
 		fmt.Fprintf(e.Stdout, "Còn %d thay đổi chờ gửi.\n", n)
 	}
 	if err != nil {
-		fmt.Fprintln(e.Stderr, "Lỗi: "+SyncMessage(err))
+		msg := "Lỗi: " + SyncMessage(err)
+		if attempts > 1 {
+			msg += fmt.Sprintf(" (đã thử %d lần trong %s)", attempts, retryFor.String())
+		}
+		fmt.Fprintln(e.Stderr, msg)
 		return 1
+	}
+	if attempts > 1 {
+		fmt.Fprintf(e.Stdout, "Xong sau %d lần thử (kết nối bị ngắt giữa chừng).\n", attempts)
 	}
 	return 0
 }

@@ -79,3 +79,31 @@ func TestFutureStampDoesNotStopALaptop(t *testing.T) {
 		t.Fatalf("B's save did not sync after the server's clock was corrected: %+v", rep)
 	}
 }
+
+// TestRunRetryingRidesOutAnOutage: the server is down when the sync
+// starts and comes back 1.5 s later; RunRetrying keeps trying within its
+// budget and then sends the save. With a budget too short, it gives up
+// with the connection error.
+func TestRunRetryingRidesOutAnOutage(t *testing.T) {
+	ts := startServer(t)
+	a := enrolledLaptop(t, ts, "23368")
+	seedVillages(t, a, 2)
+	ts.stop()
+	if _, n, err := RunRetrying(context.Background(), a, 0); err == nil || !Retryable(err) || n != 1 {
+		t.Fatalf("no budget: %d attempts, err %v; want 1 attempt and a connection error", n, err)
+	}
+	back := make(chan struct{})
+	go func() {
+		defer close(back)
+		time.Sleep(1500 * time.Millisecond)
+		ts.start()
+	}()
+	rep, n, err := RunRetrying(context.Background(), a, time.Minute)
+	<-back
+	if err != nil || n < 2 || rep.Pushed != 2 {
+		t.Fatalf("after the outage: %d attempts, pushed %d, err %v", n, rep.Pushed, err)
+	}
+	if a.Pending() != 0 {
+		t.Fatalf("%d changes still pending", a.Pending())
+	}
+}

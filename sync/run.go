@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"sort"
 	"strconv"
@@ -720,4 +721,62 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// Retryable reports whether a failed sync is worth trying again soon: a
+// dropped or refused connection, a 5xx, 408 or 429. Enrolment problems
+// and refusals of the laptop's requests are not.
+func Retryable(err error) bool {
+	var ne *NetError
+	var se *StatusError
+	switch {
+	case err == nil, errors.Is(err, ErrNotEnrolled), errors.Is(err, ErrNeedsEnrolment):
+		return false
+	case errors.As(err, &ne):
+		return true
+	case errors.As(err, &se):
+		return se.transient()
+	}
+	return false
+}
+
+// RunRetrying syncs like RunOnce and, while the failure is Retryable,
+// tries again with exponential backoff and full jitter (from 1 s, capped
+// at 30 s) until budget has passed since the start. Each attempt keeps
+// what the previous ones sent and received, so the report adds them up.
+// It returns the number of attempts made and the last error.
+func RunRetrying(ctx context.Context, store *data.Store, budget time.Duration) (Report, int, error) {
+	cfg := Config{}.withDefaults()
+	tr := newTransports(cfg.StallTimeout)
+	defer tr.closeIdle()
+	deadline := time.Now().Add(budget)
+	var total Report
+	bound := time.Second
+	for n := 1; ; n++ {
+		rep, err := syncOnce(ctx, store, cfg, tr, "once")
+		total.Pushed += rep.Pushed
+		total.Pulled += rep.Pulled
+		total.Quarantined = append(total.Quarantined, rep.Quarantined...)
+		total.Sent += rep.Sent
+		total.Received += rep.Received
+		total.Requests += rep.Requests
+		total.Duration += rep.Duration
+		total.Cursor, total.ClockSkew = rep.Cursor, rep.ClockSkew
+		if rep.Resync != "" {
+			total.Resync = rep.Resync
+		}
+		if !Retryable(err) {
+			return total, n, err
+		}
+		wait := time.Duration(rand.Int64N(int64(bound) + 1))
+		if time.Now().Add(wait).After(deadline) {
+			return total, n, err
+		}
+		select {
+		case <-ctx.Done():
+			return total, n, err
+		case <-time.After(wait):
+		}
+		bound = min(2*bound, 30*time.Second)
+	}
 }
