@@ -97,3 +97,65 @@ func TestClockBounds(t *testing.T) {
 		t.Errorf("at MaxCounter, Now = %+v; want the next millisecond, counter 0", h)
 	}
 }
+
+// TestPoisonedStoreRepairsItselfAtOpen: a store whose clock took a 2100
+// stamp (as before the bounds) saved a village with it and a later edit.
+// On the next open every stamp is back within MaxClockLead of the
+// machine's clock, the values are those the user saved, the record is
+// queued again, and a new edit wins over the repaired ones.
+func TestPoisonedStoreRepairsItselfAtOpen(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Open(dir, Options{Actor: "Y Sáng"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetCommune("23368"); err != nil {
+		t.Fatal(err)
+	}
+	y2100 := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	st.clock.mu.Lock()
+	st.clock.last = HLC{Wall: y2100, Device: st.device}
+	st.clock.mu.Unlock()
+	v := &Village{Name: "Làng Kon Skôi", VillageKind: VillageLang, Households: 40}
+	if err := st.Save(v); err != nil {
+		t.Fatal(err)
+	}
+	v.Households = 41
+	if err := st.Save(v); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := st.Records([]string{v.ID})
+	if recs[0].Updated().Wall < y2100 {
+		t.Fatal("fixture: the village was not stamped in 2100")
+	}
+	st.Close()
+
+	st, err = Open(dir, Options{Actor: "Y Sáng"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	limit := time.Now().Add(MaxClockLead + time.Second).UnixMilli()
+	recs, _ = st.Records([]string{v.ID})
+	if err := CheckStamps(&recs[0], time.Now()); err != nil || recs[0].Updated().Wall > limit {
+		t.Fatalf("after reopening, the village still holds a future stamp: %v, %s", err, recs[0].Updated().Time().UTC())
+	}
+	if w := st.Clock().Last().Wall; w > limit {
+		t.Fatalf("the clock is still at %s", time.UnixMilli(w).UTC())
+	}
+	var got Village
+	if err := st.Load(v.ID, &got); err != nil || got.Name != v.Name || got.Households != 41 {
+		t.Fatalf("the user's edits were lost: %+v, %v", got, err)
+	}
+	if st.Pending() == 0 {
+		t.Fatal("the repaired village is not queued to be sent")
+	}
+	got.Households = 42
+	if err := st.Save(&got); err != nil {
+		t.Fatal(err)
+	}
+	var again Village
+	if err := st.Load(v.ID, &again); err != nil || again.Households != 42 {
+		t.Fatalf("a new edit after the repair did not win: %d", again.Households)
+	}
+}

@@ -68,12 +68,15 @@ type Options struct {
 // Store is the local, encrypted, durable record store of one device.
 // It is safe for concurrent use.
 type Store struct {
-	dir     string
-	db      *badger.DB
-	clock   *Clock
-	device  string
-	commune string
-	actor   string
+	// poisoned is set by init when the saved clock was beyond the bounds
+	// (see RepairFutureStamps).
+	poisoned bool
+	dir      string
+	db       *badger.DB
+	clock    *Clock
+	device   string
+	commune  string
+	actor    string
 
 	writeMu sync.Mutex // serialises read-modify-write of records
 	outbox  *badger.Sequence
@@ -167,6 +170,12 @@ func Open(dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
+	if s.poisoned {
+		if _, err := s.RepairFutureStamps(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+	}
 	return s, nil
 }
 
@@ -204,6 +213,7 @@ func (s *Store) init() error {
 			_ = json.Unmarshal(v, &last)
 		}
 		s.clock = NewClock(s.device, last)
+		s.poisoned = poisoned(last, time.Now())
 		return nil
 	})
 	if err != nil {

@@ -129,19 +129,24 @@ func TestLaptopWithFutureClockQuarantinesOnlyThoseRecords(t *testing.T) {
 	if rep.Pushed != 0 || len(rep.Quarantined) != 1 || rep.Quarantined[0].ID != bad.ID || rep.Quarantined[0].Code != CodeFutureStamp {
 		t.Fatalf("pushed %d, quarantined %+v", rep.Pushed, rep.Quarantined)
 	}
-	ts.stop()
-	ts.cfg.Now = nil
-	ts.start()
-	seedHouseholds(t, a, villages, 10)
-	if rep := syncNow(t, a); rep.Pushed != 10 {
-		t.Fatalf("after the quarantine, pushed %d of 10", rep.Pushed)
-	}
 	if a.Pending() != 0 {
 		t.Fatalf("pending %d: the bad record blocks the queue", a.Pending())
 	}
 	// quarantine survives a restart of the worker and is listed
 	if st := NewWorker(a, Config{}).Status(); len(st.Quarantined) != 1 || !strings.Contains(st.Quarantined[0].Reason, "after this machine's clock") {
 		t.Fatalf("status: %+v", st.Quarantined)
+	}
+	// the clocks agree again: the refused record goes with the next
+	// sync, beside the new ones, and nothing stays quarantined
+	ts.stop()
+	ts.cfg.Now = nil
+	ts.start()
+	seedHouseholds(t, a, villages, 10)
+	if rep := syncNow(t, a); rep.Pushed != 11 || len(rep.Quarantined) != 0 {
+		t.Fatalf("after the clocks agree, pushed %d of 11, quarantined %+v", rep.Pushed, rep.Quarantined)
+	}
+	if st := NewWorker(a, Config{}).Status(); len(st.Quarantined) != 0 || a.Pending() != 0 {
+		t.Fatalf("still quarantined %+v, pending %d", st.Quarantined, a.Pending())
 	}
 }
 

@@ -165,8 +165,12 @@ func syncOnce(ctx context.Context, st *data.Store, cfg Config, tr *transports, t
 		if err != nil {
 			return err
 		}
-		for k := range q {
-			s.quar[strings.TrimPrefix(k, prefixQuar)] = true
+		for k, v := range q {
+			id := strings.TrimPrefix(k, prefixQuar)
+			if releaseFuture(st, id, v) {
+				continue
+			}
+			s.quar[id] = true
 		}
 		return s.run(ctx)
 	}()
@@ -547,6 +551,26 @@ func (s *session) pullAll(ctx context.Context) (requeued bool, err error) {
 		}
 	}
 	return requeued, nil
+}
+
+// releaseFuture sends again a record the server refused as future_stamp
+// once its stamps are within bounds of this machine's clock (the clock
+// was set right, or data.Store.RepairFutureStamps re-stamped it at open):
+// it clears the quarantine and queues the record, and reports whether it
+// did.
+func releaseFuture(st *data.Store, id string, q []byte) bool {
+	var qq Quarantined
+	if json.Unmarshal(q, &qq) != nil || qq.Code != CodeFutureStamp || qq.Direction != "push" {
+		return false
+	}
+	recs, err := st.Records([]string{id})
+	if err != nil || len(recs) != 1 || recs[0].Updated().Wall > time.Now().Add(data.MaxClockLead).UnixMilli() {
+		return false
+	}
+	if _, err := st.Requeue(id); err != nil {
+		return false
+	}
+	return st.DeleteMeta(prefixQuar+id) == nil
 }
 
 // hold takes out of recs the records whose stamps are out of bounds
