@@ -1,13 +1,19 @@
 // Package localefix keeps Fyne from logging "Error parsing user locale C"
-// under the C or POSIX locale (cron, ssh, systemd units, containers).
+// under the C.UTF-8 locale (cron, ssh, systemd units, containers).
 //
 // Fyne reads the locale in an init function of its lang package, before
-// main runs. This package has no dependencies beyond the standard
-// library and an import path that sorts before "fyne.io/…", so Go
-// initialises it first (the spec initialises the eligible package with
-// the smallest import path first); main imports it for that effect. The
-// app chooses its language from the profile, so the C locale only stands
-// for "no preference": it is replaced by en_US.UTF-8 for this process.
+// main runs, through github.com/jeandeaual/go-locale: for "C.UTF-8" that
+// returns "C", which is no language tag. It reads $LANGUAGE first when
+// the locale is not exactly C or POSIX, so this package sets LANGUAGE=en
+// for the process. LC_ALL and LANG are left alone: the C library (X11
+// window titles, input) still sees the valid C.UTF-8 locale, and glibc
+// ignores LANGUAGE under it. The app chooses its own language from the
+// profile.
+//
+// This package depends only on the standard library and its import path
+// sorts before "fyne.io/…", so Go initialises it first (the spec
+// initialises the eligible package with the smallest import path first);
+// main imports it for that effect.
 package localefix
 
 import (
@@ -17,18 +23,21 @@ import (
 
 func init() { Fix() }
 
-// Fix replaces C and POSIX values of the locale variables, which
-// golang.org/x/text cannot parse as a language, with en_US.UTF-8. It is
-// idempotent.
+// Fix sets LANGUAGE=en when the effective locale (LC_ALL, LC_MESSAGES or
+// LANG, the first set) is C or POSIX with a codeset ("C.UTF-8") and
+// LANGUAGE names no language. It is idempotent.
 func Fix() {
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
-		v, ok := os.LookupEnv(k)
-		if !ok {
-			continue
+	loc := ""
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if loc = os.Getenv(k); loc != "" {
+			break
 		}
-		base, _, _ := strings.Cut(v, ".")
-		if base == "C" || base == "POSIX" {
-			_ = os.Setenv(k, "en_US.UTF-8")
-		}
+	}
+	base, codeset, _ := strings.Cut(loc, ".")
+	if codeset == "" || (base != "C" && base != "POSIX") {
+		return
+	}
+	if l, _, _ := strings.Cut(os.Getenv("LANGUAGE"), "."); l == "" || l == "C" || l == "POSIX" {
+		_ = os.Setenv("LANGUAGE", "en")
 	}
 }

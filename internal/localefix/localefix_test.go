@@ -8,23 +8,24 @@ import (
 )
 
 func TestFix(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"C", "en_US.UTF-8"},
-		{"C.UTF-8", "en_US.UTF-8"},
-		{"C.utf8", "en_US.UTF-8"},
-		{"POSIX", "en_US.UTF-8"},
-		{"vi_VN.UTF-8", "vi_VN.UTF-8"},
-		{"en_GB.UTF-8", "en_GB.UTF-8"},
+	cases := []struct{ loc, language, want string }{
+		{"C.UTF-8", "", "en"},
+		{"C.utf8", "", "en"},
+		{"POSIX.UTF-8", "", "en"},
+		{"C.UTF-8", "C", "en"},
+		{"C.UTF-8", "vi", "vi"},
+		{"C", "", ""}, // Fyne reads plain C as "no locale": nothing to fix
+		{"vi_VN.UTF-8", "", ""},
 	}
 	for _, c := range cases {
-		t.Setenv("LC_ALL", c.in)
-		t.Setenv("LANG", c.in)
+		t.Setenv("LC_ALL", c.loc)
+		t.Setenv("LANGUAGE", c.language)
 		Fix()
-		if got := os.Getenv("LC_ALL"); got != c.want {
-			t.Errorf("LC_ALL=%s: became %q, want %q", c.in, got, c.want)
+		if got := os.Getenv("LANGUAGE"); got != c.want && !(c.want == "" && got == c.language) {
+			t.Errorf("LC_ALL=%s LANGUAGE=%q: LANGUAGE became %q, want %q", c.loc, c.language, got, c.want)
 		}
-		if got := os.Getenv("LANG"); got != c.want {
-			t.Errorf("LANG=%s: became %q, want %q", c.in, got, c.want)
+		if got := os.Getenv("LC_ALL"); got != c.loc {
+			t.Errorf("LC_ALL=%s was changed to %q", c.loc, got)
 		}
 	}
 }
@@ -39,7 +40,7 @@ func TestAppQuietUnderCLocale(t *testing.T) {
 	}
 	for _, loc := range []string{"C.UTF-8", "C", "POSIX"} {
 		cmd := exec.Command(bin, "--version")
-		cmd.Env = append(os.Environ(), "LANG="+loc, "LC_ALL="+loc)
+		cmd.Env = append(os.Environ(), "LANG="+loc, "LC_ALL="+loc, "LANGUAGE=")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Run(); err != nil {
