@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -87,4 +88,39 @@ func RotateServerKey(dir string, oldKey, newKey []byte) error {
 		return fmt.Errorf("rotate server key of %s: %w", dir, err)
 	}
 	return kr.Close()
+}
+
+// EncryptDataDir copies the unencrypted, stopped server database in
+// oldDir into a new database in newDir encrypted with key (every key and
+// version Badger holds, with the server id and sequence): the way to
+// encrypt a data directory made before encryption. oldDir is left as it
+// was; delete it (and its backups) once the new one serves.
+func EncryptDataDir(oldDir, newDir string, key []byte) error {
+	if !DataDirIsNew(newDir) {
+		return fmt.Errorf("encrypt %s: %s already holds a database", oldDir, newDir)
+	}
+	src, err := OpenBadgerStorage(oldDir, nil)
+	if err != nil {
+		return fmt.Errorf("encrypt %s: %w", oldDir, err)
+	}
+	defer src.Close()
+	dst, err := OpenBadgerStorageKey(newDir, nil, key)
+	if err != nil {
+		return fmt.Errorf("encrypt %s: %w", oldDir, err)
+	}
+	pr, pw := io.Pipe()
+	go func() { _, err := src.db.Backup(pw, 0); pw.CloseWithError(err) }()
+	// The copy brings the old server id and sequence: drop what the new
+	// database made for itself first, then load.
+	if err := dst.seq.Release(); err != nil {
+		dst.Close()
+		return fmt.Errorf("encrypt %s: %w", oldDir, err)
+	}
+	dst.seq = nil
+	if err := dst.db.Load(pr, 256); err != nil {
+		pr.CloseWithError(err)
+		dst.Close()
+		return fmt.Errorf("encrypt %s into %s: %w", oldDir, newDir, err)
+	}
+	return dst.Close()
 }

@@ -53,6 +53,7 @@ Usage:
   danvan-server serve --data DIR --key-file KEY --addr 127.0.0.1:8443 [--tls-cert FILE --tls-key FILE] [--insecure-listen]
   danvan-server keygen --out KEY      make a server key file (the data directory is encrypted with it)
   danvan-server rotate-key --data DIR --key-file OLD --new-key-file NEW   (server stopped)
+  danvan-server encrypt --data OLD --out NEW --key-file KEY   copy an unencrypted data directory into an encrypted one
   danvan-server enroll --data DIR --commune CODE --label "Cán bộ A" [--valid 72h]
   danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
   danvan-server devices list --data DIR
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdKeygen(args[1:], stdout, stderr)
 	case "rotate-key":
 		err = cmdRotateKey(args[1:], stdout, stderr)
+	case "encrypt":
+		err = cmdEncrypt(args[1:], stdout, stderr)
 	case "enroll":
 		err = cmdEnroll(ctx, args[1:], stdout, stderr)
 	case "province-token":
@@ -388,6 +391,28 @@ func cmdRotateKey(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s is now encrypted with %s; the old key no longer opens it\n", *dir, *newFile)
+	return nil
+}
+
+// cmdEncrypt copies a stopped, unencrypted data directory (made before
+// encryption) into a new one encrypted with --key-file.
+func cmdEncrypt(args []string, stdout, stderr io.Writer) error {
+	fs, dir := newFlags("encrypt", stderr)
+	out := fs.String("out", "", "the new, encrypted data directory (must not exist yet)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *keyFileFlag == "" || *out == "" {
+		return fmt.Errorf("encrypt: give --key-file and --out: %w", errUsage)
+	}
+	key, err := dsync.ReadServerKeyFile(*keyFileFlag)
+	if err != nil {
+		return err
+	}
+	if err := dsync.EncryptDataDir(*dir, *out, key); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "copied %s into %s, encrypted: serve --data %s --key-file %s, then delete %s and its backups\n", *dir, *out, *out, *keyFileFlag, *dir)
 	return nil
 }
 
