@@ -574,7 +574,8 @@ func releaseFuture(st *data.Store, id string, q []byte) bool {
 }
 
 // hold takes out of recs the records whose stamps are out of bounds
-// (data.CheckStamps, the server's own check on pushes): they are not
+// (data.CheckStamps) or whose schema is wrong (data.CheckWire): the
+// server's own checks on pushes: they are not
 // merged, so that a wrong clock elsewhere cannot drag this laptop's clock
 // into the future. Each is quarantined (direction "pull") and its JSON
 // kept under prefixHeld, written in extra with the page.
@@ -584,6 +585,9 @@ func (s *session) hold(recs []data.Record, extra map[string][]byte) ([]data.Reco
 	for i := range recs {
 		r := &recs[i]
 		err := data.CheckStamps(r, now)
+		if err == nil {
+			err = data.CheckWire(r)
+		}
 		if err == nil {
 			ok = append(ok, *r)
 			continue
@@ -615,7 +619,7 @@ func (s *session) releaseHeld() error {
 	}
 	for k, raw := range held {
 		var r data.Record
-		if json.Unmarshal(raw, &r) != nil || data.CheckStamps(&r, time.Now()) != nil {
+		if json.Unmarshal(raw, &r) != nil || data.CheckStamps(&r, time.Now()) != nil || data.CheckWire(&r) != nil {
 			continue
 		}
 		if err := s.st.ApplyRemote([]data.Record{r}, nil); err != nil {
