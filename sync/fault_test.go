@@ -115,7 +115,10 @@ func TestFaults(t *testing.T) {
 	time.Sleep(time.Second)
 	before = total()
 	time.Sleep(4 * time.Second)
-	if got := total(); got > before+int(float64(n)*0.1) {
+	// Two batches may be in flight (docs/sync-protocol.md), each up to
+	// about 48 KB compressed, about 1,000 households: what they had
+	// already handed to the proxy may still be applied.
+	if got := total(); got > before+int(float64(n)*0.2) {
 		t.Fatalf("records arrived through a dead link: %d -> %d", before, got)
 	}
 	undoTimeout()
