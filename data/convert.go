@@ -141,6 +141,13 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 				rec.Reviews = map[string][]Write{}
 			}
 			cur, ok := rec.reviewValue(n)
+			if !ok {
+				// A field written before it became a review field (free
+				// texts, until schema 2026-12): its plain write is the base.
+				if f, held := rec.Fields[n]; held {
+					cur, ok = Write{V: f.V, S: f.S}, true
+				}
+			}
 			if ok && bytes.Equal(cur.V, v) && !(m.resolve[n] && len(rec.conflictsOf(n)) > 0) {
 				continue
 			}

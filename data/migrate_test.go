@@ -389,7 +389,9 @@ func TestNewerStoreRefused(t *testing.T) {
 
 // TestNewerStoreWithoutSchemaFile: without the schema file, the version
 // in the database refuses the store before anything is written to it
-// (Badger may only rotate its empty value-log file).
+// (Badger may only rotate its empty value-log file, and add a data key to
+// KEYREGISTRY when the fixture's key is older than Badger's 10-day
+// rotation period).
 func TestNewerStoreWithoutSchemaFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "store")
 	copyTree(t, filepath.Join("testdata", "store-future"), dir)
@@ -402,12 +404,12 @@ func TestNewerStoreWithoutSchemaFile(t *testing.T) {
 	}
 	after := hashTree(t, dir)
 	for name, h := range before {
-		if after[name] != h && !strings.HasSuffix(name, ".vlog") {
+		if after[name] != h && !strings.HasSuffix(name, ".vlog") && !keyRotation(name) {
 			t.Errorf("%s changed: %s → %s", name, h, after[name])
 		}
 	}
 	for name, h := range after {
-		if before[name] != h && !(strings.HasSuffix(name, ".vlog") && strings.HasPrefix(h, "20 ")) {
+		if before[name] != h && !(strings.HasSuffix(name, ".vlog") && strings.HasPrefix(h, "20 ")) && !keyRotation(name) {
 			t.Errorf("%s new or changed: %s", name, h)
 		}
 	}
@@ -540,3 +542,8 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 		t.Errorf("read-only open of an older store: %v", err)
 	}
 }
+
+// keyRotation reports whether name is Badger's key registry, which Badger
+// rewrites at open once its data key is 10 days old: a new data key, no
+// record data.
+func keyRotation(name string) bool { return filepath.Base(name) == "KEYREGISTRY" }

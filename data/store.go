@@ -84,6 +84,7 @@ type Store struct {
 	idx     *index
 	onWrite []func()
 	hookMu  sync.Mutex
+	unseen  unseenSet // records from a colleague, not opened yet
 }
 
 type badgerLogger struct{ logf func(string, ...any) }
@@ -225,7 +226,10 @@ func (s *Store) init() error {
 	if s.audit, err = s.db.GetSequence(seqAudit, 64); err != nil {
 		return err
 	}
-	return s.loadIndex()
+	if err := s.loadIndex(); err != nil {
+		return err
+	}
+	return s.loadUnseen()
 }
 
 func getBytes(txn *badger.Txn, key []byte) ([]byte, error) {

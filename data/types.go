@@ -507,10 +507,22 @@ var listFields = map[Kind]map[string]bool{
 }
 
 // reviewFields names, per kind, the fields whose concurrent writes are
-// flagged for a person to resolve.
+// flagged for a person to resolve: a concern's status, assignee and
+// deadline, and its free texts (summary and content), where one cadre's
+// wording must not silently replace another's.
 var reviewFields = map[Kind]map[string]bool{
-	KindConcern: {"status": true, "assignee": true, "deadline": true},
+	KindConcern: {"status": true, "assignee": true, "deadline": true, "summary": true, "content": true},
 }
+
+// textReviewFields are the review fields that hold free text: the Xung
+// đột view shows their values side by side.
+var textReviewFields = map[Kind]map[string]bool{
+	KindConcern: {"summary": true, "content": true},
+}
+
+// IsTextReviewField reports whether field of kind is a review field that
+// holds free text.
+func IsTextReviewField(kind Kind, field string) bool { return textReviewFields[kind][field] }
 
 // IsListField reports whether field of kind merges as a set of entries.
 func IsListField(kind Kind, field string) bool { return listFields[kind][field] }

@@ -371,7 +371,9 @@ func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
 	defer s.writeMu.Unlock()
 	var rows []*Row
 	var purge [][]byte
+	var unseen []string
 	err := s.db.Update(func(txn *badger.Txn) error {
+		unseen = unseen[:0]
 		for i := range recs {
 			in := &recs[i]
 			if in.Commune != s.commune {
@@ -399,6 +401,11 @@ func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
 				return err
 			}
 			rows = append(rows, row)
+			if marked, err := s.markUnseen(txn, &merged); err != nil {
+				return err
+			} else if marked {
+				unseen = append(unseen, in.ID)
+			}
 			if err := s.appendAudit(txn, AuditEntry{Record: in.ID, Kind: in.Kind, Action: AuditMerge, Who: in.Updated().Device}); err != nil {
 				return err
 			}
@@ -423,6 +430,7 @@ func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
 	for _, r := range rows {
 		s.idx.put(r)
 	}
+	s.unseen.add(unseen)
 	if len(rows) > 0 {
 		s.notify()
 	}

@@ -137,6 +137,7 @@ func (s *ConcernsScreen) updateItem(r *data.Row, it *listItem) {
 
 // Open shows the detail of the concern with id.
 func (s *ConcernsScreen) Open(id string) {
+	s.sh.seen(id)
 	var v *concernView
 	s.detail.run(s.sh, func(st *data.Store) {
 		v = loadConcernView(st, id)
@@ -535,6 +536,7 @@ func newRecordList(sh *Shell, reload func(string), render func(*data.Row, *listI
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= 0 && i < len(l.rows) {
 				render(&l.rows[i], o.(*listItem))
+				sh.markItem(l.rows[i].ID, o.(*listItem))
 			}
 		},
 	)

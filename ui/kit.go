@@ -79,11 +79,11 @@ func (sh *Shell) T(id string, args ...any) string { return sh.tx.T(id, args...) 
 // Go runs work off the UI goroutine and then done (if not nil) on it,
 // through fyne.Do. Tests wait for every job with sh.wait().
 func (sh *Shell) Go(work func() error, done func(error)) {
-	sh.jobs.Add(1)
+	sh.jobAdd()
 	go func() {
 		err := work()
 		fyne.Do(func() {
-			defer sh.jobs.Done()
+			defer sh.jobDone()
 			if done != nil {
 				done(err)
 			}

@@ -127,6 +127,7 @@ func (s *MeetingsScreen) saved(m *data.Meeting) {
 
 // Open shows the detail of the meeting with id.
 func (s *MeetingsScreen) Open(id string) {
+	s.sh.seen(id)
 	var v *meetingView
 	s.detail.run(s.sh, func(st *data.Store) {
 		v = loadMeetingView(st, id)

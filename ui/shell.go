@@ -13,6 +13,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -74,7 +76,8 @@ type Shell struct {
 	closed  bool
 	settled bool           // settleMemory ran for the open store
 	opening sync.WaitGroup // store opens and re-keys in flight, for Close
-	jobs    sync.WaitGroup // background jobs until their UI update ran, for tests
+	jobs    sync.WaitGroup // background jobs until their UI update ran, for Close
+	busy    atomic.Int64   // the same count, which tests poll (see wait)
 
 	relabel  func()        // rebuilds the shown view in a new language
 	forms    []Saver       // forms that want Ctrl+S, topmost last
@@ -83,6 +86,7 @@ type Shell struct {
 	syncSvc  syncService   // the sync worker of the open store
 	backups  backupState   // automatic backups in flight
 	queue    *uiQueue      // tests only: UI updates waiting for wait()
+	live     liveRefresh   // store writes waiting to refresh the open screen
 
 	// The screen shown last of each kind; nil until first shown.
 	Unlock  *UnlockScreen
@@ -244,7 +248,7 @@ func (sh *Shell) Close() error {
 // the next screen, or calls fail with the error, on the UI goroutine.
 func (sh *Shell) open(passphrase string, fail func(error)) {
 	sh.opening.Add(1)
-	sh.jobs.Add(1)
+	sh.jobAdd()
 	go func() {
 		st, err := data.Open(sh.opts.StoreDir, data.Options{Passphrase: passphrase, Logf: log.Printf})
 		sh.mu.Lock()
@@ -258,11 +262,11 @@ func (sh *Shell) open(passphrase string, fail func(error)) {
 			if err == nil {
 				_ = st.Close()
 			}
-			sh.jobs.Done()
+			sh.jobDone()
 			return
 		}
 		fyne.Do(func() {
-			defer sh.jobs.Done()
+			defer sh.jobDone()
 			if err != nil {
 				fail(err)
 				return
@@ -359,15 +363,20 @@ func (sh *Shell) wait() {
 		sh.jobs.Wait()
 		return
 	}
-	idle := make(chan struct{})
-	go func() { sh.jobs.Wait(); close(idle) }()
+	// The count is polled rather than waited for: UI updates run here may
+	// start new jobs, and a WaitGroup must not gain jobs from zero while
+	// another goroutine waits on it.
 	for {
+		sh.queue.run()
+		if sh.busy.Load() == 0 {
+			sh.queue.run()
+			if sh.busy.Load() == 0 {
+				return
+			}
+		}
 		select {
-		case <-idle:
-			sh.queue.run()
-			return
 		case <-sh.queue.ready:
-			sh.queue.run()
+		case <-time.After(2 * time.Millisecond):
 		}
 	}
 }
@@ -417,6 +426,7 @@ func (q *uiQueue) run() {
 func (sh *Shell) storeReady() {
 	st := sh.Store()
 	sh.startAutoBackup(st)
+	sh.watchStore(st)
 	p, hasProfile := st.Profile()
 	if hasProfile {
 		st.SetActor(p.Name)
@@ -514,4 +524,16 @@ func (sh *Shell) settleMemory() {
 	if !done {
 		sh.Go(func() error { debug.FreeOSMemory(); return nil }, nil)
 	}
+}
+
+// jobAdd counts a background job in until its UI update has run.
+func (sh *Shell) jobAdd() {
+	sh.jobs.Add(1)
+	sh.busy.Add(1)
+}
+
+// jobDone counts a background job out.
+func (sh *Shell) jobDone() {
+	sh.busy.Add(-1)
+	sh.jobs.Done()
 }

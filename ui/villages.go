@@ -120,9 +120,10 @@ func (s *VillagesScreen) Refresh() {
 
 // line is how a village shows in the list: its kind, households and the
 // remote and hotspot marks.
-func (s *VillagesScreen) line(r data.Row) listLine {
+func (s *VillagesScreen) line(r data.Row) (l listLine) {
 	v := s.villages[r.ID]
-	l := listLine{Title: r.Title}
+	l = listLine{Title: r.Title}
+	defer s.sh.markColleague(r.ID, &l.Title, &l.Sub)
 	if v == nil {
 		return l
 	}
@@ -168,6 +169,7 @@ func (s *VillagesScreen) showList() {
 // Open shows the village with id: its details, households, key persons
 // and timeline.
 func (s *VillagesScreen) Open(id string) {
+	s.sh.seen(id)
 	st := s.sh.Store()
 	if st == nil {
 		return
@@ -837,6 +839,7 @@ func rowLine(sh *Shell, r data.Row, inVillage bool) listLine {
 		add(sh.EnumText("model_status", r.Status))
 	}
 	line.Sub = strings.Join(sub, " · ")
+	sh.markColleague(r.ID, &line.Title, &line.Sub)
 	return line
 }
 

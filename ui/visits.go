@@ -113,6 +113,7 @@ func (s *VisitsScreen) showList() {
 
 // Open shows the visit with id and the concerns raised on it.
 func (s *VisitsScreen) Open(id string) {
+	s.sh.seen(id)
 	v := new(data.FieldVisit)
 	loadThen(s.sh, id, v, func() { s.showDetail(v) })
 }
