@@ -1,10 +1,7 @@
 package sync
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -41,12 +38,8 @@ func TestFutureStampDoesNotStopALaptop(t *testing.T) {
 		t.Fatal(err)
 	}
 	futureStamps(&recs[0], y2100.UnixMilli())
-	var body bytes.Buffer
-	zw := gzip.NewWriter(&body)
-	_ = json.NewEncoder(zw).Encode(PushRequest{Records: recs})
-	_ = zw.Close()
 	api := newTransports(time.Minute).client(ts.URL, string(a.Meta(metaToken)))
-	if _, err := api.push(context.Background(), data.NewID(), body.Bytes(), nil); err != nil {
+	if _, err := api.push(context.Background(), data.NewID(), zstdBytes(pushBody(t, recs...)), nil); err != nil {
 		t.Fatalf("push of the 2100 record to the 2100 server: %v", err)
 	}
 
