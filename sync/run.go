@@ -563,7 +563,7 @@ func (s *session) pullAll(ctx context.Context) (requeued bool, err error) {
 // rest merged.
 func (s *session) applyPage(page PullResponse, cursor *uint64, mode string) error {
 	var err error
-		recs := make([]data.Record, 0, len(page.Records))
+	recs := make([]data.Record, 0, len(page.Records))
 	broken := map[int]bool{}
 	for _, u := range page.Bad {
 		broken[u.Index] = true
