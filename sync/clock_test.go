@@ -82,7 +82,7 @@ func TestRunRetryingRidesOutAnOutage(t *testing.T) {
 	a := enrolledLaptop(t, ts, "23368")
 	seedVillages(t, a, 2)
 	ts.stop()
-	if _, n, err := RunRetrying(context.Background(), a, 0); err == nil || !Retryable(err) || n != 1 {
+	if _, n, err := RunRetrying(context.Background(), a, 0, nil); err == nil || !Retryable(err) || n != 1 {
 		t.Fatalf("no budget: %d attempts, err %v; want 1 attempt and a connection error", n, err)
 	}
 	back := make(chan struct{})
@@ -91,7 +91,7 @@ func TestRunRetryingRidesOutAnOutage(t *testing.T) {
 		time.Sleep(1500 * time.Millisecond)
 		ts.start()
 	}()
-	rep, n, err := RunRetrying(context.Background(), a, time.Minute)
+	rep, n, err := RunRetrying(context.Background(), a, time.Minute, nil)
 	<-back
 	if err != nil || n < 2 || rep.Pushed != 2 {
 		t.Fatalf("after the outage: %d attempts, pushed %d, err %v", n, rep.Pushed, err)

@@ -813,9 +813,10 @@ func Retryable(err error) bool {
 // tries again with exponential backoff and full jitter (from 1 s, capped
 // at 30 s) until budget has passed since the start. Each attempt keeps
 // what the previous ones sent and received, so the report adds them up.
-// It returns the number of attempts made and the last error.
-func RunRetrying(ctx context.Context, store *data.Store, budget time.Duration) (Report, int, error) {
-	cfg := Config{}.withDefaults()
+// It returns the number of attempts made and the last error. progress, if
+// not nil, receives the progress of every attempt.
+func RunRetrying(ctx context.Context, store *data.Store, budget time.Duration, progress func(Progress)) (Report, int, error) {
+	cfg := Config{OnProgress: progress}.withDefaults()
 	tr := newTransports(cfg.StallTimeout)
 	defer tr.closeIdle()
 	deadline := time.Now().Add(budget)
