@@ -56,7 +56,7 @@ type ConcernForm struct {
 	ForwardedOn *DateField
 	ForwardedTo *widget.Entry
 	Cancel      *widget.Button
-	Dialog                             *dialog.CustomDialog
+	Dialog      *dialog.CustomDialog
 	// DraftPrompt asks whether to restore a kept draft; nil when there was none.
 	DraftPrompt *dialog.ConfirmDialog
 
