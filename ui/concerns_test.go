@@ -283,7 +283,8 @@ func TestChangeStatusNeedsANoteAndAddsHistory(t *testing.T) {
 	s := openConcernsScreen(t, sh)
 	d := openConcern(t, sh, s, c.ID)
 	shown := allTexts(d.Content)
-	for _, want := range []string{"Xin sửa cầu treo qua suối", "31/03/2026 — Còn 13 ngày", p.nearName, "Mới tiếp nhận"} {
+	// A kiến nghị's deadline is the commune's own rule, shown as such.
+	for _, want := range []string{"Xin sửa cầu treo qua suối", "31/03/2026", "quy định của xã", "Còn 13 ngày", p.nearName, "Mới tiếp nhận"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("detail lacks %q:\n%s", want, shown)
 		}

@@ -171,3 +171,49 @@ func TestConcernFormDeadlineBasis(t *testing.T) {
 		t.Errorf("an ordinary tố cáo with an extension: error %q", msg)
 	}
 }
+
+// TestSettingsDayOffMovesDeadline: a day off added in Cài đặt moves an
+// existing concern's deadline that ended on it to the next working day
+// (BLDS 2015 Đ.148), and the commune's petition days change a kiến
+// nghị's deadline; an invalid date names the field.
+func TestSettingsDayOffMovesDeadline(t *testing.T) {
+	sh := fieldShell(t)
+	p := newConcernPlace(t, sh)
+	// 03/03/2026 + 15 = 18/03/2026, a Wednesday.
+	c := &data.Concern{ConcernKind: data.ConcernPetition, Received: "2026-03-02", Accepted: "2026-03-03", Village: p.near.ID, Summary: "Kiến nghị sửa cầu treo"}
+	mustSave(t, sh, c)
+	s := showScreen[*Settings](t, sh, "settings")
+	s.Refresh()
+	sh.wait()
+	ds := s.Deadlines
+	test.Type(ds.DayOff.Entry, "31/02/2026")
+	test.Tap(ds.AddDay)
+	sh.wait()
+	if msg := ds.DayOffForm.ErrorText(data.FieldDayOff); !strings.Contains(msg, "Ngày nghỉ") {
+		t.Errorf("invalid day off: error %q, want it to name Ngày nghỉ", msg)
+	}
+	ds.DayOff.SetText("")
+	test.Type(ds.DayOff.Entry, "18/03/2026")
+	test.Tap(ds.AddDay)
+	sh.wait()
+	deadline := func() data.Date {
+		var got data.Concern
+		if err := sh.Store().Load(c.ID, &got); err != nil {
+			t.Fatal(err)
+		}
+		return got.Deadline
+	}
+	if d := deadline(); d != "2026-03-19" {
+		t.Errorf("after adding 18/03 as a day off: deadline %s, want 2026-03-19", d)
+	}
+	if texts := allTexts(ds.Days); !strings.Contains(texts, "18/03/2026") {
+		t.Errorf("added days off show %q", texts)
+	}
+	ds.PetitionDays.SetText("20")
+	test.Tap(ds.Petition.Save)
+	sh.wait()
+	// 03/03 + 20 = 23/03/2026, a Monday.
+	if d := deadline(); d != "2026-03-23" {
+		t.Errorf("with 20 days: deadline %s, want 2026-03-23", d)
+	}
+}
