@@ -187,43 +187,56 @@ type Deadline struct {
 // A period in calendar days that ends on a day off ends on the next
 // working day (Bộ luật Dân sự 2015 Đ.148 khoản 5).
 func DeadlineOf(in DeadlineInput, cal *Calendar) Deadline {
-	var d Deadline
+	n := deadlineN(in.Kind, in.Complexity, in.Remote, dayNum(in.Received), dayNum(in.Accepted), in.ExtensionDays, in.ScreeningExtended, in.PetitionDays, cal)
+	return Deadline{Due: dayDate(n.due), Basis: n.basis, From: dayDate(n.from), Days: n.days, Working: n.working, Extended: n.extended, Moved: n.moved}
+}
+
+// deadlineNum is a Deadline with its dates as day numbers (0: none).
+type deadlineNum struct {
+	due, from      int32
+	basis          DeadlineBasis
+	days, extended int
+	working, moved bool
+}
+
+// deadlineN is DeadlineOf on day numbers: the index dates every concern
+// with it, without parsing or formatting a date.
+func deadlineN(kind ConcernKind, cx Complexity, remote bool, received, accepted int32, extDays int, screen bool, petition int, cal *Calendar) deadlineNum {
+	cal = cal.orDefault()
+	var d deadlineNum
 	switch {
-	case in.Accepted.Valid():
-		d.From, d.Basis = in.Accepted, BasisLaw
-		d.Days = DeadlineDays(in.Kind, in.Complexity, in.Remote, in.PetitionDays)
-		switch in.Kind {
-		case ConcernComplaint1, ConcernComplaint2, ConcernDenunciation:
+	case accepted != 0:
+		d.from, d.basis = accepted, BasisLaw
+		d.days = DeadlineDays(kind, cx, remote, petition)
+		switch kind {
+		case ConcernComplaint1, ConcernComplaint2:
+		case ConcernDenunciation:
+			d.extended = max(extDays, 0)
 		default:
-			d.Basis = BasisCommune
+			d.basis = BasisCommune
 		}
-		if in.Kind == ConcernDenunciation {
-			d.Extended = max(in.ExtensionDays, 0)
+	case received == 0 || kind == "":
+		return deadlineNum{}
+	case kind == ConcernComplaint1 || kind == ConcernComplaint2:
+		d.from, d.basis, d.days = received, BasisComplaintIntake, ComplaintIntakeDays
+	case kind == ConcernDenunciation:
+		d.from, d.basis, d.days, d.working = received, BasisDenunciationIntake, DenunciationScreenDays, true
+		if screen {
+			d.days = DenunciationScreenMaxDays
 		}
-	case !in.Received.Valid():
-		return Deadline{}
-	case in.Kind == ConcernComplaint1 || in.Kind == ConcernComplaint2:
-		d.From, d.Basis, d.Days = in.Received, BasisComplaintIntake, ComplaintIntakeDays
-	case in.Kind == ConcernDenunciation:
-		d.From, d.Basis, d.Days, d.Working = in.Received, BasisDenunciationIntake, DenunciationScreenDays, true
-		if in.ScreeningExtended {
-			d.Days = DenunciationScreenMaxDays
-		}
-	case in.Kind == ConcernOpinion:
-		d.From, d.Basis = in.Received, BasisCommune
-		d.Days = DeadlineDays(in.Kind, in.Complexity, in.Remote, in.PetitionDays)
-	case in.Kind == "":
-		return Deadline{}
+	case kind == ConcernOpinion:
+		d.from, d.basis = received, BasisCommune
+		d.days = DeadlineDays(kind, cx, remote, petition)
 	default:
-		d.From, d.Basis, d.Days, d.Working = in.Received, BasisLetterIntake, LetterIntakeDays, true
+		d.from, d.basis, d.days, d.working = received, BasisLetterIntake, LetterIntakeDays, true
 	}
-	if d.Working {
-		d.Due = cal.AddWorkingDays(d.From, d.Days)
+	if d.working {
+		d.due = cal.addN(d.from, d.days)
 		return d
 	}
-	end := d.From.AddDays(d.Days + d.Extended)
-	d.Due = cal.NextWorkingDay(end)
-	d.Moved = d.Due != end
+	end := d.from + int32(d.days+d.extended)
+	d.due = cal.nextN(end)
+	d.moved = d.due != end
 	return d
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 )
 
 // holidayTable is the embedded table of Vietnamese public holidays,
@@ -65,10 +64,11 @@ func parseHolidays(s string) []Holiday {
 // Calendar says which days are working days: Monday to Friday, less the
 // public holidays of the table and the days off the commune added, plus
 // the weekend days worked in exchange. The zero value and nil use the
-// table alone.
+// table alone. It keeps one flag per day over the years it covers, so
+// that the index can date 100k concerns in a few milliseconds.
 type Calendar struct {
-	off    map[Date]bool
-	worked map[Date]bool
+	base int32  // day number (days since 1970-01-01) of off[0]
+	off  []bool // off[n-base]: day n is not a working day
 }
 
 var defaultCalendar = NewCalendar(nil)
@@ -76,21 +76,34 @@ var defaultCalendar = NewCalendar(nil)
 // NewCalendar returns the calendar of the embedded table with extra days
 // off added (a commune's own, from Settings).
 func NewCalendar(extra []Date) *Calendar {
-	c := &Calendar{off: map[Date]bool{}, worked: map[Date]bool{}}
+	lo, hi := dayNum("2020-01-01"), dayNum("2036-01-01")
+	for _, d := range extra {
+		if n := dayNum(d); n != 0 {
+			lo, hi = min(lo, n), max(hi, n+1)
+		}
+	}
+	c := &Calendar{base: lo, off: make([]bool, hi-lo)}
+	for i := range c.off {
+		c.off[i] = weekend(lo + int32(i))
+	}
 	for _, h := range builtinHolidays {
-		if h.Kind == HolidayWorked {
-			c.worked[h.Date] = true
-		} else {
-			c.off[h.Date] = true
+		if n := dayNum(h.Date); n >= lo && n < hi {
+			c.off[n-lo] = h.Kind != HolidayWorked
 		}
 	}
 	for _, d := range extra {
-		if d.Valid() {
-			c.off[d] = true
-			delete(c.worked, d)
+		if n := dayNum(d); n != 0 {
+			c.off[n-lo] = true
 		}
 	}
 	return c
+}
+
+// weekend reports whether day number n (days since Thursday 1970-01-01)
+// is a Saturday or a Sunday.
+func weekend(n int32) bool {
+	wd := ((n % 7) + 7 + 4) % 7 // 0 is Sunday
+	return wd == 0 || wd == 6
 }
 
 func (c *Calendar) orDefault() *Calendar {
@@ -100,19 +113,17 @@ func (c *Calendar) orDefault() *Calendar {
 	return c
 }
 
+// offN reports whether day number n is not a working day.
+func (c *Calendar) offN(n int32) bool {
+	if i := n - c.base; i >= 0 && int(i) < len(c.off) {
+		return c.off[i]
+	}
+	return weekend(n)
+}
+
 // DayOff reports whether d is not a working day: a Saturday or Sunday
 // (unless worked in exchange), a public holiday or an added day off.
-func (c *Calendar) DayOff(d Date) bool {
-	c = c.orDefault()
-	if c.off[d] {
-		return true
-	}
-	if c.worked[d] {
-		return false
-	}
-	wd := d.Time().Weekday()
-	return wd == time.Saturday || wd == time.Sunday
-}
+func (c *Calendar) DayOff(d Date) bool { return c.orDefault().offN(dayNum(d)) }
 
 // NextWorkingDay returns d when it is a working day, else the first
 // working day after it. Bộ luật Dân sự 2015 Đ.148 khoản 5: when the last
@@ -122,10 +133,14 @@ func (c *Calendar) NextWorkingDay(d Date) Date {
 	if !d.Valid() {
 		return d
 	}
-	for i := 0; i < 60 && c.DayOff(d); i++ {
-		d = d.AddDays(1)
+	return dayDate(c.orDefault().nextN(dayNum(d)))
+}
+
+func (c *Calendar) nextN(n int32) int32 {
+	for i := 0; i < 60 && c.offN(n); i++ {
+		n++
 	}
-	return d
+	return n
 }
 
 // AddWorkingDays returns the n-th working day after d (d itself not
@@ -135,9 +150,13 @@ func (c *Calendar) AddWorkingDays(d Date, n int) Date {
 	if !d.Valid() {
 		return d
 	}
+	return dayDate(c.orDefault().addN(dayNum(d), n))
+}
+
+func (c *Calendar) addN(d int32, n int) int32 {
 	for n > 0 {
-		d = d.AddDays(1)
-		if !c.DayOff(d) {
+		d++
+		if !c.offN(d) {
 			n--
 		}
 	}

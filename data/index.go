@@ -321,12 +321,23 @@ func (ix *index) redate(ir *irow) {
 	if v, ok := ix.rows[ir.village]; ok && v.kind == symVillage {
 		remote = v.flags&rowRemote != 0
 	}
-	in := DeadlineInput{Kind: ConcernKind(symName(ir.sub)), Complexity: Complexity(symName(ir.cx)), Remote: remote,
-		Received: dayDate(ir.date), Accepted: dayDate(ir.accepted), ExtensionDays: int(ir.ext),
-		ScreeningExtended: ir.flags&rowScreenExt != 0, PetitionDays: ix.dl.petition}
-	d := DeadlineOf(in, ix.dl.cal)
-	ir.deadline, ir.basis = dayNum(d.Due), d.Basis
+	d := deadlineN(symKinds[ir.sub], symComplexities[ir.cx], remote, ir.date, ir.accepted, int(ir.ext),
+		ir.flags&rowScreenExt != 0, ix.dl.petition, ix.dl.cal)
+	ir.deadline, ir.basis = d.due, d.basis
 }
+
+// symKinds and symComplexities map the interned symbols of the concern
+// kinds and complexities back to them without taking the symbols' lock.
+var symKinds, symComplexities = func() (map[uint16]ConcernKind, map[uint16]Complexity) {
+	k, c := map[uint16]ConcernKind{}, map[uint16]Complexity{}
+	for _, x := range ConcernKinds {
+		k[sym(string(x))] = x
+	}
+	for _, x := range Complexities {
+		c[sym(string(x))] = x
+	}
+	return k, c
+}()
 
 // refreshRules reads the commune-wide deadline inputs from the store's
 // settings and recomputes every concern's deadline.
