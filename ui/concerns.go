@@ -280,9 +280,9 @@ func newConcernDetail(s *ConcernsScreen, v *concernView) *ConcernDetail {
 		textRow(sh.T("concerns.field.channel"), sh.EnumText("channel", c.Channel)),
 		textRow(sh.T("field.concern.received"), c.Received.Display()),
 		textRow(sh.T(data.FieldAccepted), c.Accepted.Display()),
-		textRow(sh.T(data.FieldExtensions), extensionsText(sh, c.Extensions)),
-		textRow(sh.T(data.FieldForwardedOn), c.ForwardedOn.Display()),
-		textRow(sh.T(data.FieldForwardedTo), c.ForwardedTo),
+		optionalRow(sh.T(data.FieldExtensions), extensionsText(sh, c.Extensions)),
+		optionalRow(sh.T(data.FieldForwardedOn), c.ForwardedOn.Display()),
+		optionalRow(sh.T(data.FieldForwardedTo), c.ForwardedTo),
 		textRow(sh.T("field.concern.village"), v.village),
 		infoRow{sh.T("concerns.field.raiser"), d.raiserView(v)},
 		textRow(sh.T("concerns.field.topic"), sh.EnumText("topic", c.Topic)),
@@ -909,6 +909,15 @@ func textRow(label, value string) infoRow {
 
 // infoRows lays out read-only fields, a bold label before each value;
 // rows without a value are left out.
+// optionalRow is textRow for a field most concerns leave empty (a tố
+// cáo's extensions, a forwarded case's body): no row when it is empty.
+func optionalRow(label, value string) infoRow {
+	if value == "" {
+		return infoRow{label, nil}
+	}
+	return textRow(label, value)
+}
+
 func infoRows(rows ...infoRow) *fyne.Container {
 	c := container.New(layout.NewFormLayout())
 	for _, r := range rows {
