@@ -146,6 +146,8 @@ func SyncMessage(err error) string {
 		return "Máy này chưa đăng ký với máy chủ của tỉnh. Hãy chạy: danvan enroll --server ĐỊA_CHỈ --code MÃ."
 	case errors.Is(err, dsync.ErrNeedsEnrolment):
 		return "Máy chủ không chấp nhận máy này nữa (đã bị thu hồi). Hãy xin mã mới và đăng ký lại; dữ liệu trên máy vẫn còn nguyên."
+	case errors.Is(err, data.ErrHoldsDemo):
+		return cliText.T("demo.err.enrol_cli")
 	case errors.As(err, &se):
 		switch se.Body.Code {
 		case dsync.CodeCodeUsed:

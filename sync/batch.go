@@ -145,8 +145,10 @@ func buildBatch(st *data.Store, after uint64, target int) (*batch, error) {
 			}
 			b.seqs[e.Record] = []uint64{e.Seq}
 			js := byID[e.Record]
-			if js == nil {
-				continue // no such record: the entry is acknowledged with the batch
+			if js == nil || data.IsDemoID(e.Record) {
+				// no such record, or demo data, which never leave the
+				// laptop: the entry is acknowledged with the batch
+				continue
 			}
 			if !json.Valid(js) {
 				return nil, fmt.Errorf("record %s in the store is not valid JSON", e.Record)
