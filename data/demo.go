@@ -68,17 +68,16 @@ const (
 // demo data set for that commune: villages, households, key persons,
 // concerns (with status histories, deadlines, mass and overdue cases and
 // confidential denouncers of tố cáo), meetings with their agreed actions,
-// "4 cùng, 4 bám" field visits and "Dân vận khéo" models, plus the
-// commune's "cùng"/"bám" checklist when it has none. Free text is cut from
+// "4 cùng, 4 bám" field visits and "Dân vận khéo" models. Free text is cut from
 // the embedded news articles. Records are stored with SaveMany, villages
 // first, then one chunk of about 2,300 records per scale unit. It returns
 // the counts written; on error, the records of the chunks before the
 // failing one stay stored.
 //
 // Every record it writes carries the demo marker (its id is a NewDemoID),
-// so that demo data never reach the province (IsDemoID); the commune's
-// checklist, when it writes one, is the ordinary default and no demo
-// record. It does not check whether the store may take demo data: the
+// so that demo data never reach the province (IsDemoID); it writes no
+// other record (the visits use the commune's checklist, the stored one or
+// the default, without storing it). It does not check whether the store may take demo data: the
 // caller does, with CheckDemoTarget.
 func GenerateDemo(s *Store, o DemoOptions) (DemoSummary, error) {
 	var sum DemoSummary
@@ -101,23 +100,13 @@ func GenerateDemo(s *Store, o DemoOptions) (DemoSummary, error) {
 	}
 	g := newDemoGen(commune, o, text, s.PetitionDays())
 
-	checklist := DefaultChecklist()
-	checklistID := ChecklistID(commune)
-	saveChecklist := true
-	if _, ok := s.Row(checklistID); ok {
-		saveChecklist = false
-		var stored Checklist
-		if err := s.Load(checklistID, &stored); err == nil && !stored.Deleted {
-			checklist = &stored
-		}
-	}
-	g.checklist = checklist
+	// The visits tick the commune's "cùng"/"bám" items: the stored ones,
+	// or the defaults, which Store.Checklist gives as well while none is
+	// stored. No checklist record is written: it would be a real record.
+	g.checklist = s.Checklist()
 
 	perBlock := demoHouseholds + demoVillages*demoPersons + demoConcerns + demoMeetings + demoVisits + demoModels
 	total := o.Scale * (demoVillages + perBlock)
-	if saveChecklist {
-		total++
-	}
 	done := 0
 	progress := func(n int) {
 		if o.Progress != nil {
@@ -139,11 +128,6 @@ func GenerateDemo(s *Store, o DemoOptions) (DemoSummary, error) {
 	for b := 0; b < o.Scale; b++ {
 		block := villages[b*demoVillages : (b+1)*demoVillages]
 		objs := g.block(block)
-		if b == 0 && saveChecklist {
-			cl := DefaultChecklist()
-			cl.ID = checklistID
-			objs = append(objs, cl)
-		}
 		if err := s.SaveMany(objs, progress); err != nil {
 			return sum, fmt.Errorf("demo: save records of villages %d–%d: %w", b*demoVillages+1, (b+1)*demoVillages, err)
 		}
@@ -1342,8 +1326,7 @@ func IsDemoID(id string) bool {
 
 // DemoCount returns how many records of the store, live or in the trash,
 // are demo records, and how many others it holds, the commune's
-// checklist aside (the default one is written by the first run and by
-// GenerateDemo alike, and holds no one's data).
+// "cùng"/"bám" checklist aside (a setting of the commune, no one's data).
 func (s *Store) DemoCount() (demo, other int) {
 	s.idx.mu.RLock()
 	defer s.idx.mu.RUnlock()
