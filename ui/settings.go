@@ -39,6 +39,8 @@ type Settings struct {
 
 	// Backup is the "Sao lưu / Khôi phục" part.
 	Backup *BackupPanel
+	// Demo is the "Dữ liệu mẫu" part (Xóa dữ liệu mẫu).
+	Demo *DemoPanel
 
 	content *container.Scroll
 }
@@ -68,6 +70,7 @@ func newSettings(sh *Shell) *Settings {
 	s.Commune.TextStyle = fyne.TextStyle{Bold: true}
 	s.Backup = newBackupPanel(sh)
 	s.Backup.resized = s.relayout
+	s.Demo = newDemoPanel(sh)
 
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		heading(sh.T("screen.settings")),
@@ -79,6 +82,7 @@ func newSettings(sh *Shell) *Settings {
 		settingsSection(sh.T("settings.passphrase"), s.Pass.Content),
 		settingsSection(sh.T("settings.store"), container.NewVBox(s.StoreDir, s.StoreSize)),
 		settingsSection(sh.T("backup.title"), s.Backup.Content),
+		settingsSection(sh.T("demo.title"), s.Demo.Content),
 		settingsSection(sh.T("settings.commune"), container.NewVBox(s.Commune, hintLabel(sh.T("settings.commune_fixed")))),
 	)))
 	return s
@@ -116,6 +120,7 @@ func (s *Settings) Refresh() {
 		s.Commune.SetText(c.Label() + " · " + code)
 	}
 	s.Backup.Refresh()
+	s.Demo.Refresh()
 	s.relayout()
 	var size int64
 	s.sh.Go(func() error { size = st.Size(); return nil }, func(error) {

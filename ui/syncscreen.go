@@ -189,6 +189,8 @@ func (sh *Shell) syncErrorText(err error) string {
 		return sh.T("sync.err.cancelled")
 	case errors.Is(err, dsync.ErrNeedsEnrolment):
 		return sh.T("sync.err.revoked")
+	case errors.Is(err, data.ErrHoldsDemo):
+		return sh.T("demo.err.enrol")
 	case errors.As(err, &se):
 		return sh.serverErrorText(se.Status, se.Body.Code, err.Error())
 	case errors.As(err, &ne) && ne.Offline:
