@@ -204,6 +204,9 @@ func (e *Env) removeDemo(args []string) int {
 		return 0
 	case !*yes:
 		fmt.Fprintln(e.Stderr, cliText.T("demo.remove.ask", "Dir", dir, "Count", groupThousands(demo), "Other", groupThousands(other)))
+		if n := s.DemoReferenced(); n > 0 {
+			fmt.Fprintln(e.Stderr, cliText.T("demo.referenced", "Count", groupThousands(n)))
+		}
 		return 1
 	}
 	n, err := s.RemoveDemo()

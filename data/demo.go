@@ -1341,6 +1341,22 @@ func (s *Store) DemoCount() (demo, other int) {
 	return demo, other
 }
 
+// DemoReferenced returns how many records that are not demo records
+// (live or in the trash) belong to a demo village: a concern or a
+// household entered in a demo village. RemoveDemo keeps them, pointing at
+// a village that is gone; the confirmation says so.
+func (s *Store) DemoReferenced() int {
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	n := 0
+	for id, r := range s.idx.rows {
+		if r.village != "" && !IsDemoID(id) && IsDemoID(r.village) {
+			n++
+		}
+	}
+	return n
+}
+
 // CheckDemoTarget says whether GenerateDemo may write into s: never into
 // a store enrolled with a sync server (ErrDemoEnrolled), even with force,
 // because its records go to the province; and into a store that already

@@ -573,6 +573,11 @@ func TestRemoveDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	demoConcern := demoRecord(t, s, KindConcern)
+	inDemo := &Household{Head: "Hộ thật", Village: demoRecord(t, s, KindVillage).ID, Members: 3}
+	mustSave(t, s, inDemo)
+	if n := s.DemoReferenced(); n != 1 {
+		t.Errorf("DemoReferenced = %d, want the real household in a demo village", n)
+	}
 	if err := s.Delete(demoConcern.ID); err != nil { // a demo record in the trash goes too
 		t.Fatal(err)
 	}
@@ -608,8 +613,11 @@ func TestRemoveDemo(t *testing.T) {
 	}
 	check := func(s *Store, when string) {
 		t.Helper()
-		if d, o := s.DemoCount(); d != 0 || o != 3 {
-			t.Errorf("%s: DemoCount = %d demo, %d other; want 0, 3 (two villages, one concern)", when, d, o)
+		if d, o := s.DemoCount(); d != 0 || o != 4 {
+			t.Errorf("%s: DemoCount = %d demo, %d other; want 0, 4 (two villages, a concern, a household)", when, d, o)
+		}
+		if _, err := s.Get(inDemo.ID); err != nil {
+			t.Errorf("%s: the real household in a demo village went too: %v", when, err)
 		}
 		ids, _ := s.RecordIDs()
 		for _, id := range ids {

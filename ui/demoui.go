@@ -60,8 +60,11 @@ func (p *DemoPanel) Ask() {
 	if p.demo == 0 {
 		return
 	}
-	d := dialog.NewConfirm(sh.T("demo.confirm_title"),
-		sh.T("demo.confirm", "Count", formatCount(p.demo), "Other", formatCount(p.other)),
+	msg := sh.T("demo.confirm", "Count", formatCount(p.demo), "Other", formatCount(p.other))
+	if n := sh.Store().DemoReferenced(); n > 0 {
+		msg += "\n\n" + sh.T("demo.referenced", "Count", formatCount(n))
+	}
+	d := dialog.NewConfirm(sh.T("demo.confirm_title"), msg,
 		func(ok bool) {
 			if ok {
 				p.remove()

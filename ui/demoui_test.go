@@ -38,6 +38,18 @@ func TestDemoDataRemovedFromSettingsThenEnrol(t *testing.T) {
 	if demoVillage == "" {
 		t.Fatal("no demo village")
 	}
+	// A real household entered in a demo village stays, and the
+	// confirmation says it will have no village.
+	var demoVillageID string
+	for _, r := range st.Find(data.Filter{Kind: data.KindVillage}, data.ByTitle) {
+		if r.Title == demoVillage {
+			demoVillageID = r.ID
+		}
+	}
+	hh := &data.Household{Head: "Hộ Thật A Blưi", Village: demoVillageID, Members: 4}
+	if err := st.Save(hh); err != nil {
+		t.Fatal(err)
+	}
 
 	// Enrolling is refused while demo data are there; the code is kept.
 	code := ts.code(t, "Cán bộ A")
@@ -58,7 +70,8 @@ func TestDemoDataRemovedFromSettingsThenEnrol(t *testing.T) {
 
 	// Cancel keeps everything.
 	test.Tap(s.Demo.Remove)
-	if q := topOverlayText(sh); !strings.Contains(q, "Xóa hẳn "+formatCount(sum.Total())+" bản ghi mẫu") || !strings.Contains(q, "1 bản ghi khác") {
+	if q := topOverlayText(sh); !strings.Contains(q, "Xóa hẳn "+formatCount(sum.Total())+" bản ghi mẫu") || !strings.Contains(q, "2 bản ghi khác") ||
+		!strings.Contains(q, "1 bản ghi thật được nhập vào một thôn mẫu") {
 		t.Fatalf("the confirmation says:\n%s", q)
 	}
 	tapButton(t, sh, sh.Win.Canvas().Overlays().Top(), sh.T("btn.cancel"))
@@ -70,8 +83,11 @@ func TestDemoDataRemovedFromSettingsThenEnrol(t *testing.T) {
 	test.Tap(s.Demo.Remove)
 	tapButton(t, sh, sh.Win.Canvas().Overlays().Top(), sh.T("demo.remove"))
 	sh.wait()
-	if d, o := st.DemoCount(); d != 0 || o != 1 {
-		t.Fatalf("after Xóa dữ liệu mẫu: %d demo, %d other records; want 0, 1", d, o)
+	if d, o := st.DemoCount(); d != 0 || o != 2 {
+		t.Fatalf("after Xóa dữ liệu mẫu: %d demo, %d other records; want 0, 2", d, o)
+	}
+	if _, err := st.Get(hh.ID); err != nil {
+		t.Errorf("the real household in a demo village went with the demo data: %v", err)
 	}
 	if !s.Demo.Done.Visible() || s.Demo.Done.Text != "Đã xóa "+formatCount(sum.Total())+" bản ghi mẫu." {
 		t.Errorf("report after removing: %v %q", s.Demo.Done.Visible(), s.Demo.Done.Text)
