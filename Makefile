@@ -19,6 +19,9 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 DEMO_COMMUNE ?= 23368
 DEMO_SCALE   ?= 1
+# make demo writes into a store folder of its own, never the user's real
+# store (danvan demo also refuses a store that is enrolled or holds records).
+DEMO_STORE   ?= $(CURDIR)/demo-store
 
 .PHONY: deps build run test test-nocgo test-gui screenshots demo bench package windows-exe test-windows-exe linux-package servers
 
@@ -68,7 +71,8 @@ screenshots: deps build
 	scripts/screenshots.sh $(CURDIR)/danvan $(CURDIR)/docs/screenshots
 
 demo: deps build
-	./danvan demo --commune $(DEMO_COMMUNE) --scale $(DEMO_SCALE)
+	./danvan demo --commune $(DEMO_COMMUNE) --scale $(DEMO_SCALE) --store $(DEMO_STORE)
+	@echo "Mở kho dữ liệu mẫu: ./danvan --store $(DEMO_STORE)"
 
 # ---- Release packages (make package), into dist/ ----
 # The version is FyneApp.toml's unless given (make package VERSION=0.2.0);

@@ -97,8 +97,9 @@ func Run(e Env) int {
 	fs.Usage = func() {
 		fmt.Fprintf(e.Stderr, "%s: sổ tay công tác dân vận ở cơ sở.\n\n", e.Info.Details.Name)
 		fmt.Fprintf(e.Stderr, "Cách dùng:\n  danvan [--store THƯ_MỤC]          mở ứng dụng\n")
-		fmt.Fprintf(e.Stderr, "  danvan demo --commune MÃ_XÃ [--scale N] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]\n")
-		fmt.Fprintf(e.Stderr, "                                    tạo dữ liệu mẫu cho một xã\n")
+		fmt.Fprintf(e.Stderr, "  danvan demo --commune MÃ_XÃ [--scale N] [--force] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]\n")
+		fmt.Fprintf(e.Stderr, "                                    tạo dữ liệu mẫu cho một xã (vào một kho riêng)\n")
+		fmt.Fprintf(e.Stderr, "  danvan remove-demo [--yes]        xóa dữ liệu mẫu\n")
 		fmt.Fprintf(e.Stderr, "  danvan backup [--out TỆP]         sao lưu kho dữ liệu (đã mã hóa)\n")
 		fmt.Fprintf(e.Stderr, "  danvan restore TỆP                khôi phục kho dữ liệu từ bản sao lưu\n")
 		fmt.Fprintf(e.Stderr, "  danvan report village --village ID|TÊN --from 2026-01-01 --to 2026-06-30 --out tomtat.pdf\n")

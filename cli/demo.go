@@ -1,21 +1,31 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"danvan/data"
+	"danvan/i18n"
+	dsync "danvan/sync"
 )
 
+func init() { subcommands["remove-demo"] = (*Env).removeDemo }
+
 // demo runs "danvan demo": it fills the store with made-up records for one
-// commune, for training and trying the app.
+// commune, for training and trying the app. It refuses a store enrolled
+// with a sync server, always, and one that already holds records unless
+// --force is given (data.CheckDemoTarget). The records carry the demo
+// marker (data.IsDemoID): they never reach the province, and
+// "danvan remove-demo" removes them.
 func (e *Env) demo(args []string) int {
-	f := e.newSubFlags("danvan demo", "danvan demo --commune MÃ_XÃ [--scale N] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]",
-		"Tạo dữ liệu mẫu (không có thật) cho một xã, để tập huấn và dùng thử.")
+	f := e.newSubFlags("danvan demo", "danvan demo --commune MÃ_XÃ [--scale N] [--force] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]",
+		"Tạo dữ liệu mẫu (không có thật) cho một xã, để tập huấn và dùng thử, trong một kho dữ liệu riêng.")
 	fs, store, pass := f.fs, f.store, f.pass
 	commune := fs.String("commune", "", "mã xã (5 chữ số), ví dụ 23368 (Xã Đăk Long, Tỉnh Quảng Ngãi)")
 	scale := fs.Int("scale", 1, "hệ số quy mô: số liệu mẫu nhân lên N lần")
+	force := fs.Bool("force", false, "vẫn thêm dữ liệu mẫu vào kho đã có bản ghi (không bao giờ vào kho đã đăng ký với máy chủ)")
 	if code := f.parse(e, args); code >= 0 {
 		return code
 	}
@@ -55,14 +65,18 @@ func (e *Env) demo(args []string) int {
 	if err != nil {
 		return e.fail(err)
 	}
-	code := e.runDemo(s, c, *scale)
+	code := e.runDemo(s, c, *scale, *force)
 	if err := s.Close(); err != nil && code == 0 {
 		return e.fail(err)
 	}
 	return code
 }
 
-func (e *Env) runDemo(s *data.Store, c data.Commune, scale int) int {
+func (e *Env) runDemo(s *data.Store, c data.Commune, scale int, force bool) int {
+	if err := data.CheckDemoTarget(s, dsync.IsEnrolled(s), force); err != nil {
+		fmt.Fprintln(e.Stderr, e.demoRefusal(s, err))
+		return 1
+	}
 	if cur := s.Commune(); cur != "" && cur != c.Code {
 		other := cur
 		if oc, ok := data.CommuneByCode(cur); ok {
@@ -139,4 +153,66 @@ func groupThousands(n int) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// cliText is the catalogue the command line speaks: Vietnamese.
+var cliText = i18n.New(i18n.VI)
+
+// demoRefusal is the message for a refusal of data.CheckDemoTarget.
+func (e *Env) demoRefusal(s *data.Store, err error) string {
+	demo, other := s.DemoCount()
+	switch {
+	case errors.Is(err, data.ErrDemoEnrolled):
+		return cliText.T("demo.err.enrolled", "Dir", s.Dir())
+	case errors.Is(err, data.ErrDemoNotEmpty):
+		return cliText.T("demo.err.not_empty", "Dir", s.Dir(), "Count", groupThousands(demo+other), "Demo", groupThousands(demo))
+	}
+	return "Lỗi: " + Message(err)
+}
+
+// removeDemo runs "danvan remove-demo" (Xóa dữ liệu mẫu): it removes
+// every demo record of the store for good (data.Store.RemoveDemo), and
+// nothing else. Without --yes it only says what it would remove.
+func (e *Env) removeDemo(args []string) int {
+	f := e.newSubFlags("danvan remove-demo", "danvan remove-demo [--yes] [--store THƯ_MỤC] [--passphrase MẬT_KHẨU]",
+		"Xóa dữ liệu mẫu: xóa hẳn mọi bản ghi mẫu do lệnh danvan demo tạo ra; các bản ghi khác được giữ nguyên.")
+	yes := f.fs.Bool("yes", false, "xác nhận xóa (không có: chỉ cho biết sẽ xóa bao nhiêu bản ghi)")
+	if code := f.parse(e, args); code >= 0 {
+		return code
+	}
+	dir, err := e.storeDir(*f.store)
+	if err != nil {
+		return e.fail(err)
+	}
+	if !data.StoreExists(dir) {
+		fmt.Fprintln(e.Stderr, cliText.T("demo.err.no_store", "Dir", dir))
+		return 1
+	}
+	pass := *f.pass
+	if pass == "" {
+		pass = e.getenv(EnvPassphrase)
+	}
+	s, err := data.Open(dir, data.Options{Passphrase: pass})
+	if err != nil {
+		return e.fail(err)
+	}
+	defer s.Close()
+	demo, other := s.DemoCount()
+	switch {
+	case demo == 0:
+		fmt.Fprintln(e.Stdout, cliText.T("demo.remove.none", "Dir", dir))
+		return 0
+	case !*yes:
+		fmt.Fprintln(e.Stderr, cliText.T("demo.remove.ask", "Dir", dir, "Count", groupThousands(demo), "Other", groupThousands(other)))
+		if n := s.DemoReferenced(); n > 0 {
+			fmt.Fprintln(e.Stderr, cliText.T("demo.referenced", "Count", groupThousands(n)))
+		}
+		return 1
+	}
+	n, err := s.RemoveDemo()
+	if err != nil {
+		return e.fail(err)
+	}
+	fmt.Fprintln(e.Stdout, cliText.T("demo.remove.done", "Count", groupThousands(n), "Other", groupThousands(other)))
+	return 0
 }

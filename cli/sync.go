@@ -167,6 +167,8 @@ func SyncMessage(err error) string {
 		return "Máy chủ đã dùng phiên bản đồng bộ mới hơn: hãy cập nhật ứng dụng Sổ tay Dân vận. Dữ liệu trên máy vẫn còn nguyên."
 	case errors.Is(err, dsync.ErrServerOld):
 		return "Máy chủ còn dùng phiên bản đồng bộ cũ hơn ứng dụng này: hãy báo quản trị viên cập nhật máy chủ. Dữ liệu trên máy vẫn còn nguyên."
+	case errors.Is(err, data.ErrHoldsDemo):
+		return cliText.T("demo.err.enrol_cli")
 	case errors.As(err, &se):
 		switch se.Body.Code {
 		case dsync.CodeCodeUsed:

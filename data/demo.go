@@ -1,7 +1,10 @@
 package data
 
 import (
+	"bytes"
 	"embed"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -10,6 +13,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
 )
 
 // demoSeeds holds news articles about dân vận work in the former Kon Tum
@@ -62,12 +68,17 @@ const (
 // demo data set for that commune: villages, households, key persons,
 // concerns (with status histories, deadlines, mass and overdue cases and
 // confidential denouncers of tố cáo), meetings with their agreed actions,
-// "4 cùng, 4 bám" field visits and "Dân vận khéo" models, plus the
-// commune's "cùng"/"bám" checklist when it has none. Free text is cut from
+// "4 cùng, 4 bám" field visits and "Dân vận khéo" models. Free text is cut from
 // the embedded news articles. Records are stored with SaveMany, villages
 // first, then one chunk of about 2,300 records per scale unit. It returns
 // the counts written; on error, the records of the chunks before the
 // failing one stay stored.
+//
+// Every record it writes carries the demo marker (its id is a NewDemoID),
+// so that demo data never reach the province (IsDemoID); it writes no
+// other record (the visits use the commune's checklist, the stored one or
+// the default, without storing it). It does not check whether the store may take demo data: the
+// caller does, with CheckDemoTarget.
 func GenerateDemo(s *Store, o DemoOptions) (DemoSummary, error) {
 	var sum DemoSummary
 	commune := s.Commune()
@@ -89,23 +100,13 @@ func GenerateDemo(s *Store, o DemoOptions) (DemoSummary, error) {
 	}
 	g := newDemoGen(commune, o, text, s.PetitionDays())
 
-	checklist := DefaultChecklist()
-	checklistID := ChecklistID(commune)
-	saveChecklist := true
-	if _, ok := s.Row(checklistID); ok {
-		saveChecklist = false
-		var stored Checklist
-		if err := s.Load(checklistID, &stored); err == nil && !stored.Deleted {
-			checklist = &stored
-		}
-	}
-	g.checklist = checklist
+	// The visits tick the commune's "cùng"/"bám" items: the stored ones,
+	// or the defaults, which Store.Checklist gives as well while none is
+	// stored. No checklist record is written: it would be a real record.
+	g.checklist = s.Checklist()
 
 	perBlock := demoHouseholds + demoVillages*demoPersons + demoConcerns + demoMeetings + demoVisits + demoModels
 	total := o.Scale * (demoVillages + perBlock)
-	if saveChecklist {
-		total++
-	}
 	done := 0
 	progress := func(n int) {
 		if o.Progress != nil {
@@ -127,11 +128,6 @@ func GenerateDemo(s *Store, o DemoOptions) (DemoSummary, error) {
 	for b := 0; b < o.Scale; b++ {
 		block := villages[b*demoVillages : (b+1)*demoVillages]
 		objs := g.block(block)
-		if b == 0 && saveChecklist {
-			cl := DefaultChecklist()
-			cl.ID = checklistID
-			objs = append(objs, cl)
-		}
 		if err := s.SaveMany(objs, progress); err != nil {
 			return sum, fmt.Errorf("demo: save records of villages %d–%d: %w", b*demoVillages+1, (b+1)*demoVillages, err)
 		}
@@ -567,7 +563,7 @@ func (g *demoGen) villages(n int) []*demoVillage {
 		for i := range block {
 			name, kind := g.villageName(b*demoVillages + i)
 			block[i] = &demoVillage{v: &Village{Name: name, VillageKind: kind}, weight: 2}
-			block[i].v.ID = NewID()
+			block[i].v.ID = NewDemoID()
 		}
 		// several remote villages, làng first; some hotspots
 		remote := 4 + g.n(3)
@@ -743,7 +739,7 @@ func (g *demoGen) households(dv *demoVillage) []*Household {
 			eth = dv.mix[i] // every listed group has a household
 		}
 		h := &Household{Head: g.personName(eth, g.chance(78)), Village: dv.v.ID, Members: 1 + g.weighted(6, 12, 20, 22, 18, 11, 6, 3, 2), Ethnicity: eth}
-		h.ID = NewID()
+		h.ID = NewDemoID()
 		switch {
 		case eth == "Kinh" || containsString(demoMigrants, eth):
 			h.Religion = []string{"Không", "Phật giáo", "Công giáo"}[g.weighted(70, 18, 12)]
@@ -787,7 +783,7 @@ func (g *demoGen) persons(dv *demoVillage) []*Person {
 		used[i] = true
 		h := dv.hh[i]
 		p := &Person{Name: h.Head, Village: dv.v.ID, Role: role, Phone: h.Phone, Notes: pick(g, demoRoleNotes[role])}
-		p.ID = NewID()
+		p.ID = NewDemoID()
 		if h.Ethnicity != "Kinh" {
 			p.Languages = []string{"Tiếng " + h.Ethnicity, "Tiếng Việt"}
 		} else {
@@ -865,7 +861,7 @@ var (
 func (g *demoGen) meeting(dv *demoVillage, kind MeetingKind) *Meeting {
 	ago := g.pastDay()
 	m := &Meeting{MeetingKind: kind, Date: g.day(ago), Village: dv.v.ID}
-	m.ID = NewID()
+	m.ID = NewDemoID()
 	attend := func(p *Person) {
 		if p != nil {
 			m.Attendees = append(m.Attendees, Attendee{ID: NewID(), PersonID: p.ID, Name: p.Name})
@@ -996,7 +992,7 @@ func (g *demoGen) visit(dv *demoVillage) *FieldVisit {
 		ago = days - 1
 	}
 	v := &FieldVisit{Unit: g.units[unit], Village: dv.v.ID, From: g.day(ago), To: g.day(ago - days + 1)}
-	v.ID = NewID()
+	v.ID = NewDemoID()
 	n := 1
 	if unit == g.bdbp {
 		n = 1 + g.weighted(40, 40, 20)
@@ -1050,7 +1046,7 @@ var (
 
 func (g *demoGen) concern(kind ConcernKind, pickVillage func() *demoVillage) *Concern {
 	c := &Concern{ConcernKind: kind, Complexity: Complexities[g.weighted(75, 20, 5)]}
-	c.ID = NewID()
+	c.ID = NewDemoID()
 	var dv *demoVillage
 	received := -1 // days ago
 	channel := Channels[g.weighted(25, 18, 15, 7, 15, 20)]
@@ -1222,7 +1218,7 @@ func (g *demoGen) model(dv *demoVillage, field string, status ModelStatus) *Mode
 		}
 	}
 	m := &Model{Field: field, Status: status, Registered: g.day(g.between(45*(scale-1), demoDays-1)), Village: dv.v.ID}
-	m.ID = NewID()
+	m.ID = NewDemoID()
 	if g.chance(30) {
 		p := pick(g, dv.roles)
 		m.ModelKind = ModelIndividual
@@ -1282,4 +1278,174 @@ func demoThousands(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// ---- the demo marker ----
+
+// DemoMark is the third group of a demo record's id: a UUID of version 8
+// (RFC 9562's layout for custom ids) whose next three hex digits are
+// "de3". The ids of real records are version 7 (NewID) or, for the
+// commune's checklist, version 5 (ChecklistID), so no real record is ever
+// taken for a demo one. The mark is in the id because the id is the one
+// part of a record that no edit, merge or deletion changes.
+const DemoMark = "8de3"
+
+// Errors of demo data; the cli and the UI show each as a message of the
+// i18n catalogue ("demo.err.*").
+var (
+	// ErrDemoEnrolled: demo data were asked for in a store enrolled with
+	// a sync server, whose records go to the province. Never allowed.
+	ErrDemoEnrolled = errors.New("demo data refused: the store is enrolled with a sync server")
+	// ErrDemoNotEmpty: demo data were asked for in a store that already
+	// holds records (without force).
+	ErrDemoNotEmpty = errors.New("demo data refused: the store already holds records")
+	// ErrHoldsDemo: the store holds demo records, which must be removed
+	// (RemoveDemo) before it is enrolled with a sync server.
+	ErrHoldsDemo = errors.New("the store holds demo records")
+)
+
+// NewDemoID returns a new id for a demo record: a time-ordered UUIDv7
+// turned into version 8 with DemoMark as its third group.
+func NewDemoID() string {
+	u := uuid.Must(uuid.NewV7())
+	u[6], u[7] = 0x8d, 0xe3
+	return u.String()
+}
+
+// IsDemoID reports whether id is the id of a demo record (NewDemoID): a
+// canonical lower-case UUID whose third group is DemoMark. The sync
+// server refuses such records, the laptop never pushes them, and its pull
+// check refuses them too.
+func IsDemoID(id string) bool {
+	if len(id) != 36 || id[14:18] != DemoMark {
+		return false
+	}
+	u, err := uuid.Parse(id)
+	return err == nil && u.String() == id
+}
+
+// DemoCount returns how many records of the store, live or in the trash,
+// are demo records, and how many others it holds, the commune's
+// "cùng"/"bám" checklist aside (a setting of the commune, no one's data).
+func (s *Store) DemoCount() (demo, other int) {
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	for id, r := range s.idx.rows {
+		switch {
+		case IsDemoID(id):
+			demo++
+		case r.kind != symChecklist:
+			other++
+		}
+	}
+	return demo, other
+}
+
+// DemoReferenced returns how many records that are not demo records
+// (live or in the trash) belong to a demo village: a concern or a
+// household entered in a demo village. RemoveDemo keeps them, pointing at
+// a village that is gone; the confirmation says so.
+func (s *Store) DemoReferenced() int {
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	n := 0
+	for id, r := range s.idx.rows {
+		if r.village != "" && !IsDemoID(id) && IsDemoID(r.village) {
+			n++
+		}
+	}
+	return n
+}
+
+// CheckDemoTarget says whether GenerateDemo may write into s: never into
+// a store enrolled with a sync server (ErrDemoEnrolled), even with force,
+// because its records go to the province; and into a store that already
+// holds records, demo or real (ErrDemoNotEmpty), only with force, since
+// a second run would duplicate the whole commune. enrolled is what the
+// sync package knows (sync.Enrolled).
+func CheckDemoTarget(s *Store, enrolled, force bool) error {
+	if enrolled {
+		return ErrDemoEnrolled
+	}
+	if demo, other := s.DemoCount(); demo+other > 0 && !force {
+		return fmt.Errorf("%w (%d demo, %d other)", ErrDemoNotEmpty, demo, other)
+	}
+	return nil
+}
+
+// RemoveDemo removes every demo record from the store for good, and
+// nothing else: each record with its index row, audit trail, outbox
+// entries, confidential field, draft and settings kept under its id (a
+// colleague mark, a quarantine). Demo records never left the laptop, so
+// no tombstone is needed and they do not go to the trash. A real record
+// that pointed at a demo one (a concern entered in a demo village) stays
+// as it is. It returns how many records it removed.
+func (s *Store) RemoveDemo() (int, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var keys [][]byte
+	ids := map[string]bool{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			switch {
+			case bytes.HasPrefix(k, pfxOutbox):
+				var e OutboxEntry
+				if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+					return fmt.Errorf("outbox entry %x: %w", k, err)
+				}
+				if !IsDemoID(e.Record) {
+					continue
+				}
+			case bytes.HasPrefix(k, pfxAudit):
+				// a/<id>/<8-byte sequence>
+				if len(k) < len(pfxAudit)+36 || !IsDemoID(string(k[len(pfxAudit):len(pfxAudit)+36])) {
+					continue
+				}
+			default:
+				// r/<id>, x/<id>, c/<id>, d/<kind>/<id>, m/…/<id>
+				if len(k) < 37 || k[len(k)-37] != '/' || !IsDemoID(string(k[len(k)-36:])) {
+					continue
+				}
+				if bytes.HasPrefix(k, pfxRecord) {
+					ids[string(k[len(pfxRecord):])] = true
+				}
+			}
+			keys = append(keys, it.Item().KeyCopy(nil))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("remove demo records: %w", err)
+	}
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, k := range keys {
+		if err := wb.Delete(k); err != nil {
+			return 0, fmt.Errorf("remove demo records: %w", err)
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return 0, fmt.Errorf("remove demo records: %w", err)
+	}
+	if err := s.db.Sync(); err != nil {
+		return 0, fmt.Errorf("remove demo records: sync: %w", err)
+	}
+	s.idx.mu.Lock()
+	for id := range s.idx.rows {
+		if IsDemoID(id) {
+			delete(s.idx.rows, id)
+			ids[id] = true
+		}
+	}
+	s.idx.mu.Unlock()
+	for id := range ids {
+		s.unseen.remove(id)
+	}
+	if len(ids) > 0 {
+		s.notify()
+	}
+	return len(ids), nil
 }

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,8 +32,8 @@ func generateDemo(t *testing.T, s *Store, seed int64) DemoSummary {
 		t.Fatal(err)
 	}
 	t.Logf("scale 1: %d records in %v", sum.Total(), time.Since(start))
-	if calls == 0 || last != sum.Total()+1 { // +1: the checklist
-		t.Errorf("progress ended at %d after %d calls, want %d", last, calls, sum.Total()+1)
+	if calls == 0 || last != sum.Total() {
+		t.Errorf("progress ended at %d after %d calls, want %d", last, calls, sum.Total())
 	}
 	return sum
 }
@@ -91,9 +92,13 @@ func TestDemoGenerate(t *testing.T) {
 	if n := s.Count(Filter{}); n != sum.Total() {
 		t.Errorf("store lists %d records, summary %d", n, sum.Total())
 	}
-	var cl Checklist
-	if err := s.Load(ChecklistID("23368"), &cl); err != nil || len(cl.Cung) != 4 || len(cl.Bam) != 3 {
-		t.Errorf("checklist: %+v %v", cl, err)
+	// The demo writes no checklist (it would be a real record, synced):
+	// the commune's is the default.
+	if _, ok := s.Row(ChecklistID("23368")); ok {
+		t.Error("GenerateDemo stored a checklist record")
+	}
+	if cl := s.Checklist(); len(cl.Cung) != 4 || len(cl.Bam) != 3 {
+		t.Errorf("checklist: %+v", cl)
 	}
 
 	// villages: households add up, several remote, some hotspots with reasons
@@ -438,4 +443,247 @@ func findTitle(s *Store, kind Kind, title string) (Row, bool) {
 		}
 	}
 	return Row{}, false
+}
+
+func TestDemoIDMarker(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		id   string
+		demo bool
+	}{
+		{"NewDemoID", NewDemoID(), true},
+		{"NewID (a real record)", NewID(), false},
+		{"the commune's checklist", ChecklistID("23368"), false},
+		{"upper case", strings.ToUpper(NewDemoID()), false},
+		{"not a UUID", "demo-8de3-ffff", false},
+		{"mark in another group", "8de30000-0000-7000-8000-000000000000", false},
+		{"empty", "", false},
+	} {
+		if got := IsDemoID(tc.id); got != tc.demo {
+			t.Errorf("%s: IsDemoID(%q) = %v, want %v", tc.name, tc.id, got, tc.demo)
+		}
+	}
+	a, b := NewDemoID(), NewDemoID()
+	if a == b || a[14:18] != DemoMark {
+		t.Errorf("demo ids %s, %s", a, b)
+	}
+}
+
+// demoRecord returns a stored demo record's wire form.
+func demoRecord(t *testing.T, s *Store, kind Kind) Record {
+	t.Helper()
+	rows := s.Find(Filter{Kind: kind}, ByTitle)
+	for _, r := range rows {
+		if IsDemoID(r.ID) {
+			rec, err := s.Record(r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return *rec
+		}
+	}
+	t.Fatalf("no demo %s among %d rows", kind, len(rows))
+	return Record{}
+}
+
+func TestDemoRecordsCarryTheMarker(t *testing.T) {
+	s := openTest(t, "")
+	sum := generateDemo(t, s, 11)
+	ids, err := s.RecordIDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo := 0
+	for _, id := range ids {
+		if IsDemoID(id) {
+			demo++
+		} else {
+			t.Errorf("record %s written by GenerateDemo has no demo mark", id)
+		}
+	}
+	if demo != sum.Total() {
+		t.Errorf("%d demo records of %d generated", demo, sum.Total())
+	}
+	if d, o := s.DemoCount(); d != sum.Total() || o != 0 {
+		t.Errorf("DemoCount = %d demo, %d other; want %d, 0", d, o, sum.Total())
+	}
+	// The wire check (the server's on pushes, the laptop's on pulls)
+	// refuses every demo record, naming the id.
+	for _, k := range []Kind{KindVillage, KindConcern, KindHousehold} {
+		rec := demoRecord(t, s, k)
+		err := CheckWire(&rec)
+		var we *WireError
+		if !errors.As(err, &we) || we.Field != "id" || !strings.Contains(we.Reason, "demo") {
+			t.Errorf("CheckWire on a demo %s = %v, want a refusal of the id as demo", k, err)
+		}
+		rec.ID = NewID()
+		if err := CheckWire(&rec); err != nil {
+			t.Errorf("the same %s with a real id is refused: %v", k, err)
+		}
+	}
+}
+
+func TestDemoTargetRefusals(t *testing.T) {
+	s := openTest(t, "")
+	for _, tc := range []struct {
+		name            string
+		enrolled, force bool
+		want            error
+	}{
+		{"empty store", false, false, nil},
+		{"empty store, forced", false, true, nil},
+		{"empty enrolled store", true, false, ErrDemoEnrolled},
+		{"empty enrolled store, forced", true, true, ErrDemoEnrolled},
+	} {
+		if err := CheckDemoTarget(s, tc.enrolled, tc.force); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	// The default checklist alone (first run) is no record of anyone's.
+	if err := s.SaveChecklist(DefaultChecklist()); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckDemoTarget(s, false, false); err != nil {
+		t.Errorf("a store holding only the default checklist is refused: %v", err)
+	}
+	newVillage(t, s, "Làng Kon Gu", false)
+	for _, tc := range []struct {
+		name            string
+		enrolled, force bool
+		want            error
+	}{
+		{"one real village", false, false, ErrDemoNotEmpty},
+		{"one real village, forced", false, true, nil},
+		{"one real village, enrolled, forced", true, true, ErrDemoEnrolled},
+	} {
+		if err := CheckDemoTarget(s, tc.enrolled, tc.force); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestRemoveDemo(t *testing.T) {
+	s := openTest(t, "")
+	real := newVillage(t, s, "Làng Kon Gu", true)
+	sum := generateDemo(t, s, 5)
+	c := &Concern{ConcernKind: ConcernDenunciation, Channel: ChannelVisit, Received: "2026-03-01",
+		Village: real.ID, Summary: "Tố cáo việc thu tiền trái phép", Topic: "dat_dai", Denouncer: "Người tố cáo thật"}
+	mustSave(t, s, c)
+	trashedReal := newVillage(t, s, "Thôn Đã Xóa", false)
+	if err := s.Delete(trashedReal.ID); err != nil {
+		t.Fatal(err)
+	}
+	demoConcern := demoRecord(t, s, KindConcern)
+	inDemo := &Household{Head: "Hộ thật", Village: demoRecord(t, s, KindVillage).ID, Members: 3}
+	mustSave(t, s, inDemo)
+	if n := s.DemoReferenced(); n != 1 {
+		t.Errorf("DemoReferenced = %d, want the real household in a demo village", n)
+	}
+	if err := s.Delete(demoConcern.ID); err != nil { // a demo record in the trash goes too
+		t.Fatal(err)
+	}
+	if err := s.SaveDraft("concern/"+demoConcern.ID, []byte(`{"summary":"nháp"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveDraft("concern/new", []byte(`{"summary":"nháp thật"}`)); err != nil {
+		t.Fatal(err)
+	}
+	cl := s.Checklist()
+	cl.Cung = append(cl.Cung, ChecklistItem{ID: "cung_hoc_chu", Label: "cùng học chữ"})
+	if err := s.SaveChecklist(cl); err != nil {
+		t.Fatal(err)
+	}
+	demoBefore, _ := s.DemoCount()
+	if demoBefore != sum.Total() {
+		t.Fatalf("%d demo records before, want %d", demoBefore, sum.Total())
+	}
+	realPending := 0
+	entries, _ := s.Outbox(0, 0)
+	for _, e := range entries {
+		if !IsDemoID(e.Record) {
+			realPending++
+		}
+	}
+
+	n, err := s.RemoveDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != sum.Total() {
+		t.Errorf("RemoveDemo removed %d, want %d", n, sum.Total())
+	}
+	check := func(s *Store, when string) {
+		t.Helper()
+		if d, o := s.DemoCount(); d != 0 || o != 4 {
+			t.Errorf("%s: DemoCount = %d demo, %d other; want 0, 4 (two villages, a concern, a household)", when, d, o)
+		}
+		if _, err := s.Get(inDemo.ID); err != nil {
+			t.Errorf("%s: the real household in a demo village went too: %v", when, err)
+		}
+		ids, _ := s.RecordIDs()
+		for _, id := range ids {
+			if IsDemoID(id) {
+				t.Errorf("%s: demo record %s still stored", when, id)
+			}
+		}
+		if got := s.Count(Filter{Kind: KindVillage}); got != 1 {
+			t.Errorf("%s: %d live villages, want the real one", when, got)
+		}
+		if got := s.Count(Filter{Kind: KindVillage, Deleted: true}); got != 1 {
+			t.Errorf("%s: %d villages in the trash, want the real one", when, got)
+		}
+		if got := s.Count(Filter{Kind: KindConcern, Deleted: true}); got != 0 {
+			t.Errorf("%s: %d concerns in the trash, want none (the demo one is gone)", when, got)
+		}
+		var got Concern
+		if err := s.Load(c.ID, &got); err != nil || got.Summary != c.Summary {
+			t.Errorf("%s: the real concern: %v, %q", when, err, got.Summary)
+		}
+		if who, err := s.Denouncer(c.ID, "Y Sáng"); err != nil || who != "Người tố cáo thật" {
+			t.Errorf("%s: the real denouncer: %q, %v", when, who, err)
+		}
+		if _, err := s.Record(demoConcern.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("%s: the demo concern: %v, want ErrNotFound", when, err)
+		}
+		if trail, _ := s.AuditTrail(demoConcern.ID); len(trail) != 0 {
+			t.Errorf("%s: the demo concern keeps %d audit entries", when, len(trail))
+		}
+		if trail, _ := s.AuditTrail(c.ID); len(trail) == 0 {
+			t.Errorf("%s: the real concern lost its audit trail", when)
+		}
+		if s.Draft("concern/"+demoConcern.ID) != nil || s.Draft("concern/new") == nil {
+			t.Errorf("%s: drafts: demo %q, real %q", when, s.Draft("concern/"+demoConcern.ID), s.Draft("concern/new"))
+		}
+		entries, _ := s.Outbox(0, 0)
+		for _, e := range entries {
+			if IsDemoID(e.Record) {
+				t.Errorf("%s: outbox still holds demo record %s", when, e.Record)
+			}
+		}
+		if len(entries) != realPending {
+			t.Errorf("%s: %d outbox entries, want the %d of real records", when, len(entries), realPending)
+		}
+		if cl := s.Checklist(); len(cl.Cung) != 5 || cl.Cung[4].Label != "cùng học chữ" {
+			t.Errorf("%s: the commune's edited checklist went with the demo data: %+v", when, cl.Cung)
+		}
+	}
+	check(s, "after removing")
+	if n, err := s.RemoveDemo(); err != nil || n != 0 {
+		t.Errorf("removing again: %d, %v", n, err)
+	}
+
+	// And after reopening: the index on disk lost the demo rows too.
+	dir := s.Dir()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(dir, Options{Actor: "Y Sáng"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	check(s2, "after reopening")
+	if err := CheckDemoTarget(s2, false, false); !errors.Is(err, ErrDemoNotEmpty) {
+		t.Errorf("the store keeps real records, demo must still be refused: %v", err)
+	}
 }

@@ -82,9 +82,9 @@ func jsonNames(t reflect.Type, into map[string]bool) {
 // valid UTF-8, hold no NUL and stay within the size limits; values that
 // decode into the kind; and, for a record that is not deleted, the same
 // rules as Validate (without the village check, which needs the
-// commune's store). It returns a *WireError naming the first bad field.
-// The server runs it on every pushed record, a laptop on every pulled
-// one.
+// commune's store); and no demo record (IsDemoID). It returns a
+// *WireError naming the first bad field. The server runs it on every
+// pushed record, a laptop on every pulled one.
 func CheckWire(r *Record) error { return checkWire(r, true) }
 
 // CheckWirePart applies the structural checks of CheckWire to a record
@@ -97,6 +97,8 @@ func checkWire(r *Record, whole bool) error {
 		return wireErr("id", "not a canonical lower-case UUID")
 	} else if u == uuid.Nil {
 		return wireErr("id", "nil UUID")
+	} else if IsDemoID(r.ID) {
+		return wireErr("id", "a demo record (id marked %s): demo data never leave the laptop", DemoMark)
 	}
 	if !r.Kind.Valid() {
 		return wireErr("kind", "unknown kind %q", clipWire(string(r.Kind), 32))

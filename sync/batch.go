@@ -108,8 +108,10 @@ func buildBatch(st *data.Store, after uint64, target int) (*batch, error) {
 			}
 			b.seqs[e.Record] = []uint64{e.Seq}
 			r := byID[e.Record]
-			if r == nil {
-				continue // no such record: the entry is acknowledged with the batch
+			if r == nil || data.IsDemoID(e.Record) {
+				// no such record, or demo data, which never leave the
+				// laptop: the entry is acknowledged with the batch
+				continue
 			}
 			since := ackedStamp(st, r.ID)
 			w.add(w.enc.record(r, since))

@@ -489,7 +489,7 @@ func exportBundle(st *data.Store, now time.Time) (BundleHeader, []byte, error) {
 	}
 	p := &bundlePayload{Records: []json.RawMessage{}}
 	for i, id := range ids {
-		if raws[i] == nil {
+		if raws[i] == nil || data.IsDemoID(id) { // demo data never leave the laptop
 			p.Orphans = append(p.Orphans, seqs[id]...)
 			continue
 		}

@@ -155,6 +155,10 @@ func checkRecord(r *data.Record, now time.Time) (code, msg string) {
 	if err != nil || u.String() != r.ID {
 		return CodeInvalidID, fmt.Sprintf("id %q is not a canonical lower-case UUID", clipString(r.ID, 64))
 	}
+	if data.IsDemoID(r.ID) {
+		// made by "danvan demo" for training: never the commune's data
+		return CodeDemoRecord, fmt.Sprintf("record %s is demo data (id marked %s); the server takes no demo records", r.ID, data.DemoMark)
+	}
 	if !r.Kind.Valid() {
 		return CodeUnknownKind, fmt.Sprintf("unknown kind %q", clipString(string(r.Kind), 32))
 	}

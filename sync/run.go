@@ -642,6 +642,8 @@ func (s *session) hold(recs []data.Record, extra map[string][]byte) ([]data.Reco
 		var se *data.StampError
 		if errors.As(err, &se) && se.Future {
 			code = CodeFutureStamp
+		} else if data.IsDemoID(r.ID) {
+			code = CodeDemoRecord
 		}
 		q := Quarantined{ID: r.ID, Kind: r.Kind, Code: code, Reason: "record from the server refused: " + err.Error(), Direction: "pull", At: now.UTC()}
 		if err := s.putQuarantine(q); err != nil {

@@ -64,6 +64,7 @@ const (
 	CodeFutureStamp       = "future_stamp"           // 400: an HLC stamp is more than 24 h ahead of the server
 	CodeInvalidRecord     = "invalid_record"         // 400: a record does not decode into its kind, or lacks its creation stamp
 	CodeKindMismatch      = "kind_mismatch"          // 400: a record's kind differs from the stored record's
+	CodeDemoRecord        = "demo_record"            // 400: a record is demo data (data.IsDemoID), which never reach the province
 	CodeBadRequest        = "bad_request"            // 400: a missing or invalid parameter or header
 	CodeUnauthorized      = "unauthorized"           // 401: no token, or an unknown one
 	CodeRevoked           = "revoked"                // 401: the device's token was revoked

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sort"
@@ -450,10 +451,17 @@ type EnrollResult struct {
 // store's is refused before it is used up. Enrolling again (after a
 // revocation) keeps every local record and the outbox; enrolling with
 // another server queues every record to be sent to it.
+//
+// A store that holds demo records (data.IsDemoID) is refused with
+// data.ErrHoldsDemo before the code is used: remove them first
+// (data.Store.RemoveDemo).
 func Enroll(ctx context.Context, store *data.Store, serverURL, code string) (EnrollResult, error) {
 	base, err := normalizeServerURL(serverURL)
 	if err != nil {
 		return EnrollResult{}, err
+	}
+	if demo, _ := store.DemoCount(); demo > 0 {
+		return EnrollResult{}, fmt.Errorf("enroll: %w (%d); remove them first", data.ErrHoldsDemo, demo)
 	}
 	tr := newTransports(45 * time.Second)
 	defer tr.closeIdle()
@@ -495,6 +503,14 @@ func Enroll(ctx context.Context, store *data.Store, serverURL, code string) (Enr
 		return EnrollResult{}, err
 	}
 	return EnrollResult{Server: base, Commune: resp.Commune, Label: resp.Label, DeviceID: resp.DeviceID}, nil
+}
+
+// IsEnrolled reports whether store was ever enrolled with a sync server (it
+// holds a server address or a device token, revoked or not): its records
+// go to the province, so demo data never go into it
+// (data.CheckDemoTarget).
+func IsEnrolled(store *data.Store) bool {
+	return len(store.Meta(metaToken)) > 0 || len(store.Meta(metaServer)) > 0
 }
 
 // Requeue sends quarantined records again at the next sync (after the

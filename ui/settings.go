@@ -42,6 +42,8 @@ type Settings struct {
 	// Deadlines is the "Tính thời hạn" part: the commune's petition days
 	// and the added days off.
 	Deadlines *DeadlineSettings
+	// Demo is the "Dữ liệu mẫu" part (Xóa dữ liệu mẫu).
+	Demo *DemoPanel
 
 	content *container.Scroll
 }
@@ -72,6 +74,7 @@ func newSettings(sh *Shell) *Settings {
 	s.Backup = newBackupPanel(sh)
 	s.Backup.resized = s.relayout
 	s.Deadlines = newDeadlineSettings(sh)
+	s.Demo = newDemoPanel(sh)
 
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		heading(sh.T("screen.settings")),
@@ -84,6 +87,7 @@ func newSettings(sh *Shell) *Settings {
 		settingsSection(sh.T("settings.passphrase"), s.Pass.Content),
 		settingsSection(sh.T("settings.store"), container.NewVBox(s.StoreDir, s.StoreSize)),
 		settingsSection(sh.T("backup.title"), s.Backup.Content),
+		settingsSection(sh.T("demo.title"), s.Demo.Content),
 		settingsSection(sh.T("settings.commune"), container.NewVBox(s.Commune, hintLabel(sh.T("settings.commune_fixed")))),
 	)))
 	return s
@@ -122,6 +126,7 @@ func (s *Settings) Refresh() {
 	}
 	s.Backup.Refresh()
 	s.Deadlines.Refresh()
+	s.Demo.Refresh()
 	s.relayout()
 	var size int64
 	s.sh.Go(func() error { size = st.Size(); return nil }, func(error) {

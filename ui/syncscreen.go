@@ -193,6 +193,8 @@ func (sh *Shell) syncErrorText(err error) string {
 		return sh.T("sync.err.update_app")
 	case errors.Is(err, dsync.ErrServerOld):
 		return sh.T("sync.err.server_old")
+	case errors.Is(err, data.ErrHoldsDemo):
+		return sh.T("demo.err.enrol")
 	case errors.As(err, &se):
 		return sh.serverErrorText(se.Status, se.Body.Code, err.Error())
 	case errors.As(err, &ne) && ne.Offline:
