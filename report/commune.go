@@ -128,6 +128,10 @@ func indicatorsOf(l i18n.Lang, cur, prev *data.Stats) []indicator {
 	add("ind.received_ppl", false, i(func(st *data.Stats) int { return st.Received }))
 	add("ind.c_received", false, i(func(st *data.Stats) int { return st.Concerns.Received }))
 	add("ind.c_resolved", false, i(func(st *data.Stats) int { return st.Concerns.Resolved }))
+	add("ind.c_closed", false, i(func(st *data.Stats) int { return st.Concerns.Closed }))
+	add("ind.c_ontime", false, i(func(st *data.Stats) int { return st.Concerns.OnTime }))
+	add("ind.c_late", false, i(func(st *data.Stats) int { return st.Concerns.Late }))
+	add("ind.c_rate", true, func(st *data.Stats) float64 { r, _ := st.Concerns.OnTimeRate(); return r })
 	add("ind.c_forwarded", false, i(func(st *data.Stats) int { return st.Concerns.Forwarded }))
 	add("ind.c_open", false, i(func(st *data.Stats) int { return st.Concerns.Open }))
 	add("ind.c_overdue", false, i(func(st *data.Stats) int { return st.Concerns.Overdue }))
@@ -147,6 +151,14 @@ func indicatorsOf(l i18n.Lang, cur, prev *data.Stats) []indicator {
 	add("ind.people", false, i(func(st *data.Stats) int { return st.PeopleReached }))
 	add("ind.trainings", false, i(func(st *data.Stats) int { return st.Trainings }))
 	return out
+}
+
+// flowLine accounts for the concerns received in the period (see
+// data.Outcome): received = resolved + forwarded + closed + still open,
+// each as of st.AsOf.
+func flowLine(l i18n.Lang, st *data.Stats) string {
+	o := st.Concerns.Outcome
+	return tr(l, "ind.flow", num(l, st.Concerns.Received), num(l, o.Resolved), num(l, o.Forwarded), num(l, o.Closed), num(l, o.Open), st.AsOf.Display())
 }
 
 func (in indicator) format(l i18n.Lang, x float64) string {

@@ -46,6 +46,7 @@ func (c *CommuneReport) WritePDF(w io.Writer) error {
 		t.rows = append(t.rows, row)
 	}
 	d.table(t)
+	d.note(flowLine(l, c.Total))
 	o.progress(0.72, "stage.layout")
 
 	// II. Concerns by kind.

@@ -436,6 +436,8 @@ func (c *CommuneReport) WriteXLSX(w io.Writer) error {
 		}
 		sh.add(row...)
 	}
+	sh.skip(1)
+	sh.add(flowLine(l, c.Total))
 
 	sh = b.sheet(tr(l, "sheet.kinds"), tr(l, "csec.kinds"), sub,
 		[]string{tr(l, "c.kind"), tr(l, "c.received"), tr(l, "c.resolved"), tr(l, "c.forwarded"), tr(l, "c.open"), tr(l, "c.overdue")}, []float64{26, 12, 14, 12, 12, 12})
