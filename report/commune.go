@@ -34,6 +34,11 @@ type CommuneReport struct {
 	Total, Previous *data.Stats
 	// Villages are the live villages in dictionary order.
 	Villages []VillageStats
+	// Locked is the lock of the period when its report was sent upward
+	// ("Chốt số liệu"), or nil. The figures are then the locked ones, and
+	// Adjustments lists those that the records give differently today.
+	Locked      *data.ReportLock
+	Adjustments []Adjustment
 
 	opts Options
 }
@@ -94,8 +99,43 @@ func NewCommuneReport(s *data.Store, p Period, compare *Period, o Options) (*Com
 		}
 		c.Villages = append(c.Villages, vs)
 	}
+	if err := c.applyLocks(s, p, compare); err != nil {
+		return nil, fmt.Errorf("commune report: %w", err)
+	}
 	o.progress(0.6, "stage.gather")
 	return c, nil
+}
+
+// applyLocks puts the locked figures in place of the live ones for a
+// period whose report was sent upward, and lists what changed since as
+// adjustments; a locked comparison period shows its locked figures too.
+func (c *CommuneReport) applyLocks(s *data.Store, p Period, compare *Period) error {
+	lk, fig, err := lockOf(s, p)
+	if err != nil {
+		return err
+	}
+	if lk != nil {
+		live := c.Total
+		liveVillages := make([]*data.Stats, len(c.Villages))
+		c.Locked, c.Total, c.AsOf = lk, fig.Total, fig.Total.AsOf
+		for i := range c.Villages {
+			liveVillages[i] = c.Villages[i].Stats
+			c.Villages[i].Stats = fig.village(c.Villages[i].Village.ID, c.AsOf)
+		}
+		c.Adjustments = adjustments(c.Lang(), c.Total, live, c.Villages, liveVillages)
+	}
+	if compare == nil {
+		return nil
+	}
+	lk, fig, err = lockOf(s, *compare)
+	if err != nil || lk == nil {
+		return err
+	}
+	c.Previous = fig.Total
+	for i := range c.Villages {
+		c.Villages[i].Previous = fig.village(c.Villages[i].Village.ID, fig.Total.AsOf)
+	}
+	return nil
 }
 
 // indicator is one line of the indicators table.
