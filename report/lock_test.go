@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -113,5 +114,47 @@ func TestLockedCommuneReport(t *testing.T) {
 	_, c4 := communeReportPDF(t, f.s, QuarterPeriod(2026, 2))
 	if c4.Locked != nil {
 		t.Error("Q2 printed as locked")
+	}
+}
+
+// TestVillageSummaryAsOfPeriodEnd: the summary headed "Tính đến ngày
+// 31/03/2026" lists what was open on that day, a case resolved in April
+// included, and resolving a Q1 case today changes neither its list nor
+// its figures (issue 10, first row).
+func TestVillageSummaryAsOfPeriodEnd(t *testing.T) {
+	f := newFixture(t)
+	late := &data.Concern{ConcernKind: data.ConcernPetition, Channel: data.ChannelPhone, Received: "2026-03-10", Accepted: "2026-03-10",
+		Village: f.village.ID, Topic: "ha_tang", Summary: "Nạo vét mương", Status: data.StatusResolved,
+		History: history("2026-03-10", data.StatusHandling, data.Date("2026-03-11"), data.StatusResolved, data.Date("2026-04-05"))}
+	mustSaveMany(t, f.s, late)
+	q1 := QuarterPeriod(2026, 1)
+	pdf, v := villagePDF(t, f.s, f.village.ID, q1, Options{})
+	text := strings.Join(pdfText(t, pdf), "\n")
+	mustContain(t, "Q1 summary", text, "Tính đến ngày 31/03/2026", "Nạo vét mương")
+	var listed []string
+	for _, c := range v.Open {
+		listed = append(listed, c.ID)
+		if c.Status != data.StatusHandling {
+			t.Errorf("%s listed as %s, want its status on 31/03", c.Summary, c.Status)
+		}
+	}
+	if !slices.Contains(listed, late.ID) || v.Stats.Concerns.Open != len(v.Open) {
+		t.Fatalf("open on 31/03: %d listed %v, stats %d; want the case resolved in April among them", len(v.Open), listed, v.Stats.Concerns.Open)
+	}
+	// Resolve every Q1 case still open, today.
+	for _, id := range listed {
+		if id == late.ID {
+			continue
+		}
+		if err := f.s.ChangeStatus(id, data.StatusResolved, "Đã giải quyết xong"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, v2 := villagePDF(t, f.s, f.village.ID, q1, Options{})
+	if len(v2.Open) != len(v.Open) || !reflect.DeepEqual(v2.Stats, v.Stats) {
+		t.Errorf("Q1 changed after resolving its cases today: %d open, stats %+v; was %d, %+v", len(v2.Open), v2.Stats.Concerns, len(v.Open), v.Stats.Concerns)
+	}
+	if a, b := pdfText(t, pdf), pdfText(t, again); len(a) != len(b) || !strings.Contains(strings.Join(b, ""), "Nạo vét mương") {
+		t.Errorf("reprinted Q1 summary differs: %d pages, was %d", len(b), len(a))
 	}
 }
