@@ -407,3 +407,56 @@ func TestStatusOn(t *testing.T) {
 		t.Errorf("history by day %+v, want 3 steps", h)
 	}
 }
+
+// TestStatsActionsAsOf: an agreed action ticked done today stays open
+// and overdue in the past period that held its meeting, and is done in a
+// period that runs to today; the store dates the tick.
+func TestStatsActionsAsOf(t *testing.T) {
+	s := openTest(t, "")
+	v := newVillage(t, s, "Làng Đăk Ang", false)
+	today := Today()
+	held := today.AddDays(-100)
+	m := &Meeting{MeetingKind: MeetingAssembly, Date: held, Village: v.ID, Chair: "Y Hoa",
+		Actions: []Action{{ID: NewID(), Text: "Sửa máng nước", Owner: "Thôn", Due: held.AddDays(10)}, {ID: NewID(), Text: "Họp lại", Owner: "Thôn", Done: true}}}
+	mustSave(t, s, m)
+	past := period{held.AddDays(-10), held.AddDays(30)}
+	upToNow := period{held.AddDays(-10), today}
+	figures := func(p period) [3]int {
+		st, err := s.Stats("", p.from, p.to, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return [3]int{st.ActionsOpen, st.ActionsOverdue, st.ActionsDone}
+	}
+	before := figures(past)
+	if before != [3]int{1, 1, 1} {
+		t.Fatalf("past period's actions open/overdue/done %v, want [1 1 1]", before)
+	}
+	var again Meeting
+	if err := s.Load(m.ID, &again); err != nil {
+		t.Fatal(err)
+	}
+	again.Actions[0].Done = true
+	mustSave(t, s, &again)
+	if again.Actions[0].DoneOn != today || again.Actions[1].DoneOn != "" {
+		t.Errorf("done on %q and %q, want today and unknown", again.Actions[0].DoneOn, again.Actions[1].DoneOn)
+	}
+	if got := figures(past); got != before {
+		t.Errorf("ticking the action today changed the past period: %v, was %v", got, before)
+	}
+	if got := figures(upToNow); got != [3]int{0, 0, 2} {
+		t.Errorf("up to today the actions are open/overdue/done %v, want [0 0 2]", got)
+	}
+	// Saved again by a form that does not carry the day, it stays;
+	// unticked, it goes.
+	again.Actions[0].DoneOn = ""
+	mustSave(t, s, &again)
+	if again.Actions[0].DoneOn != today {
+		t.Errorf("a second save lost the day: %q", again.Actions[0].DoneOn)
+	}
+	again.Actions[0].Done = false
+	mustSave(t, s, &again)
+	if again.Actions[0].DoneOn != "" {
+		t.Errorf("an unticked action keeps done on %q", again.Actions[0].DoneOn)
+	}
+}

@@ -310,8 +310,9 @@ func (a *statsAcc) add(r *Row, obj Object) {
 			st.AssemblyPresent += m.HouseholdsPresent
 		}
 		for _, x := range m.Actions {
+			// As the action stood at AsOf: one done later was open then.
 			switch {
-			case x.Done:
+			case x.DoneBy(st.AsOf):
 				st.ActionsDone++
 			case x.Due != "" && x.Due < st.AsOf:
 				st.ActionsOverdue++

@@ -283,6 +283,8 @@ func actionsOf(ms []data.Meeting, asOf data.Date) []ActionItem {
 	var out []ActionItem
 	for _, m := range ms {
 		for _, a := range m.Actions {
+			// As it stood on asOf: an action done later was open then.
+			a.Done = a.DoneBy(asOf)
 			out = append(out, ActionItem{Action: a, MeetingDate: m.Date, MeetingKind: m.MeetingKind,
 				Overdue: !a.Done && a.Due != "" && a.Due < asOf})
 		}
