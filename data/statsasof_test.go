@@ -205,12 +205,14 @@ func TestStatsPropertiesOnRandomStores(t *testing.T) {
 							t.Errorf("village %d period %v kind %s: received %d ≠ outcomes %+v", vi, all[i], k, c.Received, c.Outcome)
 						}
 					}
-					var days int
+					// The monthly chart agrees with the table.
+					var days, rec, res int
 					for _, mc := range x.Monthly {
-						days += mc.VisitDays
+						days, rec, res = days+mc.VisitDays, rec+mc.Received, res+mc.Resolved
 					}
-					if days != x.VisitDays {
-						t.Errorf("village %d period %v: monthly visit days add up to %d, the period has %d", vi, all[i], days, x.VisitDays)
+					if days != x.VisitDays || rec != x.Concerns.Received || res != x.Concerns.Resolved {
+						t.Errorf("village %d period %v: the months give %d visit days, %d received, %d resolved; the period %d, %d, %d",
+							vi, all[i], days, rec, res, x.VisitDays, x.Concerns.Received, x.Concerns.Resolved)
 					}
 				}
 			}
