@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -248,6 +249,8 @@ func (e *Env) runReport(args []string) int {
 		return e.runVillageReport(args[1:])
 	case "commune", "xa":
 		return e.runCommuneReport(args[1:])
+	case "locks", "da-chot":
+		return e.runReportLocks(args[1:])
 	}
 	fmt.Fprintf(e.Stderr, "Lỗi: loại báo cáo %q không có: chọn village (tóm tắt tình hình thôn) hoặc commune (báo cáo định kỳ của xã).\n", args[0])
 	return 2
@@ -338,8 +341,10 @@ func (e *Env) runCommuneReport(args []string) int {
 	f := e.newReportFlags("danvan report commune")
 	compare := f.fs.String("compare", "", "so sánh với một kỳ trước: một kỳ (2026-Q1…), \"truoc\" (kỳ liền trước) hoặc \"cung-ky\" (cùng kỳ năm trước)")
 	f.format = f.fs.String("format", "", "pdf hoặc xlsx (mặc định: theo đuôi tệp --out, nếu không thì pdf)")
+	lock := f.fs.Bool("lock", false, "chốt số liệu: lưu bản PDF này là bản đã gửi lên trên (số liệu, mã SHA-256, người gửi, thời gian); mỗi kỳ chỉ chốt một lần")
 	f.fs.Usage = func() {
-		fmt.Fprintf(e.Stderr, "Cách dùng: danvan report commune (--period KỲ | --from NGÀY --to NGÀY) [--compare KỲ] --out TỆP [--format pdf|xlsx]\n\n")
+		fmt.Fprintf(e.Stderr, "Cách dùng: danvan report commune (--period KỲ | --from NGÀY --to NGÀY) [--compare KỲ] --out TỆP [--format pdf|xlsx] [--lock]\n")
+		fmt.Fprintf(e.Stderr, "           danvan report locks (danh sách báo cáo đã chốt số liệu)\n\n")
 		fmt.Fprintf(e.Stderr, "Lập báo cáo định kỳ của xã: các chỉ tiêu theo từng thôn, làng và toàn xã.\n\nTùy chọn:\n")
 		f.fs.PrintDefaults()
 	}
@@ -377,6 +382,9 @@ func (e *Env) runCommuneReport(args []string) int {
 		if err != nil {
 			return err
 		}
+		if *lock && format != "pdf" {
+			return badArg("--lock chốt bản PDF đã gửi: dùng --format pdf (tệp .pdf).")
+		}
 		lang, err := f.langOf()
 		if err != nil {
 			return err
@@ -390,16 +398,65 @@ func (e *Env) runCommuneReport(args []string) int {
 		if err != nil {
 			return err
 		}
+		if *lock && c.Cadre == "" {
+			return badArg("--lock cần tên người gửi: dùng --cadre TÊN hoặc điền tên cán bộ trong Cài đặt.")
+		}
+		if *lock && c.Locked != nil {
+			return fmt.Errorf("kỳ %s đã chốt số liệu ngày %s (%s): %w", p.Label(lang), data.DateOf(c.Locked.At).Display(), c.Locked.By, data.ErrReportLocked)
+		}
+		var pdf bytes.Buffer
 		size, err := writeOut(*f.out, func(w io.Writer) error {
 			if format == "xlsx" {
 				return c.WriteXLSX(w)
 			}
-			return c.WritePDF(w)
+			return c.WritePDF(io.MultiWriter(w, &pdf))
 		})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "Đã lưu báo cáo %s của %s (%d thôn, làng) vào %s (%s).\n", p.Label(lang), c.Commune.Name, len(c.Villages), *f.out, kb(size))
+		if *lock {
+			lk, err := report.LockCommuneReport(s, c, pdf.Bytes(), "")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.Stdout, "Đã chốt số liệu kỳ %s; người gửi: %s; SHA-256 của %s: %s.\n", p.Label(lang), lk.By, *f.out, lk.PDFSHA256)
+		}
+		return nil
+	}())
+}
+
+// runReportLocks runs "danvan report locks": the register of reports
+// whose figures were locked as sent upward.
+func (e *Env) runReportLocks(args []string) int {
+	f := e.newReportFlags("danvan report locks")
+	f.fs.Usage = func() {
+		fmt.Fprintf(e.Stderr, "Cách dùng: danvan report locks [--store THƯ_MỤC]\n\nLiệt kê các báo cáo đã chốt số liệu (đã gửi lên trên).\n\nTùy chọn:\n")
+		f.fs.PrintDefaults()
+	}
+	if code := f.parse(args); code >= 0 {
+		return code
+	}
+	return e.reportResult(f, func() error {
+		if f.fs.NArg() > 0 {
+			return badArg("Tham số thừa: %s", strings.Join(f.fs.Args(), " "))
+		}
+		s, err := e.openExisting(f)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		locks, err := s.ReportLocks()
+		if err != nil {
+			return err
+		}
+		if len(locks) == 0 {
+			fmt.Fprintln(e.Stdout, "Chưa có báo cáo nào được chốt số liệu.")
+			return nil
+		}
+		for _, l := range locks {
+			fmt.Fprintf(e.Stdout, "%-9s %-22s chốt %s bởi %s  SHA-256 %s\n", l.Period, l.Label, data.DateOf(l.At).Display(), l.By, l.PDFSHA256)
+		}
 		return nil
 	}())
 }

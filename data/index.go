@@ -43,6 +43,10 @@ type Row struct {
 	Resolved  Date   `json:"rs,omitempty"`
 	Forwarded Date   `json:"fw,omitempty"`
 	Channel   string `json:"ch,omitempty"`
+	// History is a concern's status by day (see StatusAt), oldest first:
+	// period figures are judged from it as of the period's end. Shared
+	// between copies of the row: read it, never change it.
+	History []StatusAt `json:"h,omitempty"`
 	// Remote marks a village in a remote area (vùng sâu, vùng xa).
 	Remote bool `json:"r,omitempty"`
 	// Accepted, Complexity, ExtDays and ScreenExt are a concern's own
@@ -139,6 +143,7 @@ func rowOf(rec *Record, obj Object) *Row {
 				r.Forwarded = DateOf(h.At)
 			}
 		}
+		r.History = historyOf(o, time.UnixMilli(rec.Updated().Wall))
 	case *Meeting:
 		r.Title, r.Village, r.Date, r.Sub = o.Chair, o.Village, o.Date, string(o.MeetingKind)
 		r.N = o.HeadCount
@@ -175,6 +180,7 @@ func rowOf(rec *Record, obj Object) *Row {
 type irow struct {
 	id, village, title, fold, key string
 	actions                       *[]ActionRow
+	history                       []StatusAt
 	updated                       int64
 	n                             int32
 	date, end, deadline           int32 // days since 1970-01-01; 0 means none
@@ -239,7 +245,7 @@ func compact(r *Row) *irow {
 		updated: r.Updated, n: int32(r.N), date: dayNum(r.Date), end: dayNum(r.End), deadline: dayNum(r.Deadline),
 		resolved: dayNum(r.Resolved), forwarded: dayNum(r.Forwarded), channel: sym(r.Channel),
 		kind: sym(string(r.Kind)), sub: sym(r.Sub), status: sym(r.Status), topic: sym(r.Topic),
-		accepted: dayNum(r.Accepted), ext: int32(r.ExtDays), cx: sym(r.Complexity), basis: r.Basis}
+		accepted: dayNum(r.Accepted), ext: int32(r.ExtDays), cx: sym(r.Complexity), basis: r.Basis, history: r.History}
 	if len(r.Actions) > 0 {
 		a := append([]ActionRow(nil), r.Actions...)
 		ir.actions = &a
@@ -266,7 +272,7 @@ func (ir *irow) row() Row {
 		Sub: symName(ir.sub), Status: symName(ir.status), Topic: symName(ir.topic),
 		Deleted: ir.flags&rowDeleted != 0, Conflict: ir.flags&rowConflict != 0, Remote: ir.flags&rowRemote != 0,
 		Accepted: dayDate(ir.accepted), Complexity: symName(ir.cx), ExtDays: int(ir.ext), ScreenExt: ir.flags&rowScreenExt != 0,
-		Basis: ir.basis}
+		Basis: ir.basis, History: ir.history}
 	if ir.actions != nil {
 		r.Actions = append([]ActionRow(nil), (*ir.actions)...)
 	}

@@ -9,9 +9,11 @@ import (
 // Index rows are stored in a compact binary form: loading 100k of them
 // at open must take a fraction of a second, which JSON cannot do.
 // Layout: version byte, flags byte, varint N, varint Updated, then
-// length-prefixed strings in a fixed order, then the actions.
+// length-prefixed strings in a fixed order, then the actions, then a
+// concern's status history by day (version 3; version 4 adds the
+// deadline inputs: thụ lý date, complexity, extension days).
 
-const rowCodecVersion = 3
+const rowCodecVersion = 4
 
 // errOldRow marks a row written by an older codec: the index is rebuilt
 // from the records.
@@ -62,6 +64,10 @@ func encodeRow(r *Row) []byte {
 		} else {
 			b = append(b, 0)
 		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.History)))
+	for _, h := range r.History {
+		b = appendStr(appendStr(b, string(h.Day)), string(h.Status))
 	}
 	return b
 }
@@ -169,6 +175,12 @@ func (d *rowDecoder) decode(b []byte) (*Row, error) {
 			a.Done = r.b[0] == 1
 			r.b = r.b[1:]
 			row.Actions = append(row.Actions, a)
+		}
+	}
+	if n := r.uvarint(); n > 0 && r.err == nil {
+		row.History = make([]StatusAt, 0, min(n, 64))
+		for i := uint64(0); i < n && r.err == nil; i++ {
+			row.History = append(row.History, StatusAt{Day: Date(d.str(r, true)), Status: ConcernStatus(d.str(r, true))})
 		}
 	}
 	if r.err != nil {

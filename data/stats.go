@@ -1,17 +1,52 @@
 package data
 
-// KindCounts are a concern kind's figures for a period.
+// KindCounts are a concern kind's figures for a period. Every figure is
+// judged from the concerns' status history as of the period's end (AsOf),
+// so that reprinting a past period gives the same figures whatever was
+// done since (domain.md: "Figures of a period are as of its last day").
+// Received, Resolved, Closed, OnTime, Late and Forwarded are additive:
+// the figures of a period's months add up to the period's.
 type KindCounts struct {
 	// Received counts concerns received in the period.
 	Received int
-	// Resolved counts concerns moved to "đã giải quyết" or "đóng" in the period.
+	// Resolved counts the concerns that reached "đã giải quyết" or "đóng"
+	// in the period, from a status that was neither, by the day it
+	// happened; a case closed straight to "đóng" counts too.
 	Resolved int
+	// Closed counts, of Resolved, those that went straight to "đóng".
+	Closed int
+	// OnTime and Late split Resolved: on or before the deadline (or with
+	// none), and after it.
+	OnTime, Late int
 	// Forwarded counts concerns moved to "đã chuyển" in the period.
 	Forwarded int
-	// Open counts concerns received by the end of the period and not resolved.
+	// Open counts concerns received by AsOf and still on the commune's
+	// clock then: neither resolved, closed nor forwarded.
 	Open int
-	// Overdue counts open concerns whose deadline passed by the end of the period.
+	// Overdue counts, of Open, those whose deadline passed before AsOf.
 	Overdue int
+	// Outcome splits the concerns received in the period by their status
+	// at AsOf: Received = Outcome.Resolved + Forwarded + Closed + Open.
+	Outcome Outcome
+}
+
+// Outcome is where the concerns received in a period stood at its end.
+type Outcome struct {
+	// Resolved are "đã giải quyết", Closed "đóng", Forwarded "đã chuyển";
+	// Open are the rest (received, being handled).
+	Resolved, Forwarded, Closed, Open int
+}
+
+// Total returns the concerns the outcome accounts for.
+func (o Outcome) Total() int { return o.Resolved + o.Forwarded + o.Closed + o.Open }
+
+// OnTimeRate returns the share of resolutions made on time, in percent,
+// and false when nothing was resolved.
+func (k KindCounts) OnTimeRate() (float64, bool) {
+	if k.Resolved == 0 {
+		return 0, false
+	}
+	return 100 * float64(k.OnTime) / float64(k.Resolved), true
 }
 
 // MonthCounts are one month's figures, for charts.
@@ -32,19 +67,23 @@ type Stats struct {
 
 	Concerns   KindCounts
 	ByKind     map[ConcernKind]KindCounts
-	ByStatus   map[ConcernStatus]int // concerns received in the period, by current status
+	ByStatus   map[ConcernStatus]int // concerns received in the period, by status at AsOf
 	ByTopic    map[string]int
 	Mass       int // "đông người" concerns received in the period
 	Receptions int // citizen-reception sessions (days with a concern by tiếp công dân)
 	Received   int // people received at those sessions
 
-	Meetings          int
-	MeetingsByKind    map[MeetingKind]int
-	ActionsOpen       int
-	ActionsDone       int
-	ActionsOverdue    int
-	AssemblyTotal     int // households total, over the period's village assemblies
-	AssemblyPresent   int // households present, likewise
+	Meetings        int
+	MeetingsByKind  map[MeetingKind]int
+	ActionsOpen     int
+	ActionsDone     int
+	ActionsOverdue  int
+	AssemblyTotal   int // households total, over the period's village assemblies
+	AssemblyPresent int // households present, likewise
+	// Visits counts the visits that began in the period, with their
+	// households and "cùng"/"bám" items; VisitDays and VisitNights count
+	// the days of the period spent in a village and the nights that
+	// began on them, so a visit across two periods splits by date.
 	Visits            int
 	VisitDays         int
 	VisitNights       int

@@ -167,21 +167,37 @@ func (a *statsAcc) wants(r *Row) bool {
 	return false
 }
 
-// addConcern counts a concern from its index row: received in the period
-// (by kind, status, topic, đông người, reception), resolved and forwarded
-// in the period (by the day of its last such change), open and overdue
-// as of the period's end.
+// addConcern counts a concern from its index row, from its status
+// history as of the period's end (AsOf): received in the period (by kind,
+// status at AsOf, topic, đông người, reception, and where it stood at
+// AsOf), resolved, closed and forwarded in the period (by the day each
+// happened), open and overdue at AsOf.
 func (a *statsAcc) addConcern(r *Row) {
 	if r.Date == "" || (a.to != "" && r.Date > a.to) {
 		return
 	}
 	st := a.st
-	kind, status := ConcernKind(r.Sub), ConcernStatus(r.Status)
+	kind := ConcernKind(r.Sub)
+	h := r.History
+	if len(h) == 0 {
+		h = []StatusAt{{Status: ConcernStatus(r.Status)}}
+	}
+	status := StatusOn(h, "", st.AsOf)
 	k := st.ByKind[kind]
 	if inPeriod(r.Date, a.from, a.to) {
 		k.Received++
 		st.ByStatus[status]++
 		st.ByTopic[r.Topic]++
+		switch status {
+		case StatusResolved:
+			k.Outcome.Resolved++
+		case StatusClosed:
+			k.Outcome.Closed++
+		case StatusForwarded:
+			k.Outcome.Forwarded++
+		default:
+			k.Outcome.Open++
+		}
 		if r.N >= MassThreshold {
 			st.Mass++
 		}
@@ -191,16 +207,36 @@ func (a *statsAcc) addConcern(r *Row) {
 		}
 		a.month(r.Date).Received++
 	}
-	if inPeriod(r.Resolved, a.from, a.to) {
-		k.Resolved++
-		a.month(r.Resolved).Resolved++
+	for i := range h {
+		// A status from before the first dated change, or dated before
+		// receipt, counts from the day of receipt.
+		day := h[i].Day
+		if day == "" || day < r.Date {
+			day = r.Date
+		}
+		if !inPeriod(day, a.from, a.to) {
+			continue
+		}
+		resolved, closed, forwarded := resolutionOn(h, i)
+		if resolved {
+			k.Resolved++
+			if closed {
+				k.Closed++
+			}
+			if r.Deadline == "" || day <= r.Deadline {
+				k.OnTime++
+			} else {
+				k.Late++
+			}
+			a.month(day).Resolved++
+		}
+		if forwarded {
+			k.Forwarded++
+		}
 	}
-	if inPeriod(r.Forwarded, a.from, a.to) {
-		k.Forwarded++
-	}
-	if !status.Done() {
+	if r.Date <= st.AsOf && status.Clocked() {
 		k.Open++
-		if r.Overdue(st.AsOf) {
+		if OverdueOn(status, r.Deadline, st.AsOf) {
 			k.Overdue++
 		}
 	}
@@ -208,18 +244,29 @@ func (a *statsAcc) addConcern(r *Row) {
 }
 
 // addVisit counts a visit from its first to its last day that reached
-// households: days, nights, and its days per month of the period.
-func (a *statsAcc) addVisit(from, to Date, households int) {
-	v := FieldVisit{From: from, To: to}
-	a.st.Visits++
-	a.st.VisitDays += v.Days()
-	a.st.VisitNights += v.Nights()
-	a.st.VisitHouseholds += households
-	for d := from; d <= to && d != ""; d = d.AddDays(1) {
+// households: the visit itself, its households and (so reports true) its
+// checklist when it began in the period; each of its days in the period,
+// and each night that began on one, whatever period the visit began in.
+// It reports whether the visit began in the period.
+func (a *statsAcc) addVisit(from, to Date, households int) bool {
+	began := inPeriod(from, a.from, a.to)
+	if began {
+		a.st.Visits++
+		a.st.VisitHouseholds += households
+	}
+	for d := from; d != "" && d <= to; d = d.AddDays(1) {
+		if a.to != "" && d > a.to {
+			break
+		}
 		if inPeriod(d, a.from, a.to) {
+			a.st.VisitDays++
 			a.month(d).VisitDays++
+			if d < to {
+				a.st.VisitNights++
+			}
 		}
 	}
+	return began
 }
 
 // IndexStats returns the figures the index alone gives, without reading a
@@ -263,8 +310,9 @@ func (a *statsAcc) add(r *Row, obj Object) {
 			st.AssemblyPresent += m.HouseholdsPresent
 		}
 		for _, x := range m.Actions {
+			// As the action stood at AsOf: one done later was open then.
 			switch {
-			case x.Done:
+			case x.DoneBy(st.AsOf):
 				st.ActionsDone++
 			case x.Due != "" && x.Due < st.AsOf:
 				st.ActionsOverdue++
@@ -275,7 +323,9 @@ func (a *statsAcc) add(r *Row, obj Object) {
 		}
 	case *FieldVisit:
 		v := o
-		a.addVisit(v.From, v.To, v.Reached())
+		if !a.addVisit(v.From, v.To, v.Reached()) {
+			return
+		}
 		for _, it := range v.Cung {
 			if it.Done {
 				st.Cung[it.Key]++
@@ -308,6 +358,13 @@ func (a *statsAcc) finish() *Stats {
 	for _, k := range st.ByKind {
 		st.Concerns.Received += k.Received
 		st.Concerns.Resolved += k.Resolved
+		st.Concerns.Closed += k.Closed
+		st.Concerns.OnTime += k.OnTime
+		st.Concerns.Late += k.Late
+		st.Concerns.Outcome.Resolved += k.Outcome.Resolved
+		st.Concerns.Outcome.Forwarded += k.Outcome.Forwarded
+		st.Concerns.Outcome.Closed += k.Outcome.Closed
+		st.Concerns.Outcome.Open += k.Outcome.Open
 		st.Concerns.Forwarded += k.Forwarded
 		st.Concerns.Open += k.Open
 		st.Concerns.Overdue += k.Overdue

@@ -366,6 +366,15 @@ type Action struct {
 	Owner string `json:"owner"`
 	Due   Date   `json:"due,omitempty"`
 	Done  bool   `json:"done"`
+	// DoneOn is the day the action was marked done, set by the store
+	// (see Store.Save); empty when not known (done before it was kept).
+	DoneOn Date `json:"done_on,omitempty"`
+}
+
+// DoneBy reports whether the action was done by the end of day d: done,
+// on or before d (an action done on an unknown day counts as done).
+func (a *Action) DoneBy(d Date) bool {
+	return a.Done && (a.DoneOn == "" || a.DoneOn <= d)
 }
 
 // Meeting is a meeting with elders and prestigious persons, a village

@@ -81,6 +81,9 @@ func (s *Store) Save(obj Object) error {
 		if c, ok := obj.(*Concern); ok {
 			addHistory(prev, c, s.actor)
 		}
+		if m, ok := obj.(*Meeting); ok {
+			stampActionsDone(prev, m)
+		}
 		var changed []string
 		var err error
 		rec, changed, err = stamp(prev, obj, s.commune, s.clock)
@@ -150,6 +153,38 @@ func addHistory(prev *Record, c *Concern, actor string) {
 		return // ChangeStatus already added it
 	}
 	c.History = append(c.History, StatusChange{ID: NewID(), From: old, To: c.Status, By: actor, At: time.Now().UTC().Truncate(time.Second)})
+}
+
+// stampActionsDone dates the agreed actions of m marked done since prev
+// (today), keeps the day of those done before, and clears it on those
+// no longer done, so that a period's figures judge each action as it
+// stood at the period's end. Actions of a new meeting keep what they
+// carry: the day they were done is not known.
+func stampActionsDone(prev *Record, m *Meeting) {
+	if prev == nil {
+		return
+	}
+	var old Meeting
+	if err := Decode(prev, &old); err != nil {
+		return
+	}
+	before := map[string]Action{}
+	for _, a := range old.Actions {
+		before[a.ID] = a
+	}
+	for i := range m.Actions {
+		a := &m.Actions[i]
+		b, known := before[a.ID]
+		switch {
+		case !a.Done:
+			a.DoneOn = ""
+		case a.DoneOn != "":
+		case known && b.Done:
+			a.DoneOn = b.DoneOn
+		default:
+			a.DoneOn = Today()
+		}
+	}
 }
 
 // putRecord writes rec and its index row, and persists the clock.

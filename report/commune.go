@@ -34,6 +34,11 @@ type CommuneReport struct {
 	Total, Previous *data.Stats
 	// Villages are the live villages in dictionary order.
 	Villages []VillageStats
+	// Locked is the lock of the period when its report was sent upward
+	// ("Chốt số liệu"), or nil. The figures are then the locked ones, and
+	// Adjustments lists those that the records give differently today.
+	Locked      *data.ReportLock
+	Adjustments []Adjustment
 
 	opts Options
 }
@@ -94,8 +99,43 @@ func NewCommuneReport(s *data.Store, p Period, compare *Period, o Options) (*Com
 		}
 		c.Villages = append(c.Villages, vs)
 	}
+	if err := c.applyLocks(s, p, compare); err != nil {
+		return nil, fmt.Errorf("commune report: %w", err)
+	}
 	o.progress(0.6, "stage.gather")
 	return c, nil
+}
+
+// applyLocks puts the locked figures in place of the live ones for a
+// period whose report was sent upward, and lists what changed since as
+// adjustments; a locked comparison period shows its locked figures too.
+func (c *CommuneReport) applyLocks(s *data.Store, p Period, compare *Period) error {
+	lk, fig, err := lockOf(s, p)
+	if err != nil {
+		return err
+	}
+	if lk != nil {
+		live := c.Total
+		liveVillages := make([]*data.Stats, len(c.Villages))
+		c.Locked, c.Total, c.AsOf = lk, fig.Total, fig.Total.AsOf
+		for i := range c.Villages {
+			liveVillages[i] = c.Villages[i].Stats
+			c.Villages[i].Stats = fig.village(c.Villages[i].Village.ID, c.AsOf)
+		}
+		c.Adjustments = adjustments(c.Lang(), c.Total, live, c.Villages, liveVillages)
+	}
+	if compare == nil {
+		return nil
+	}
+	lk, fig, err = lockOf(s, *compare)
+	if err != nil || lk == nil {
+		return err
+	}
+	c.Previous = fig.Total
+	for i := range c.Villages {
+		c.Villages[i].Previous = fig.village(c.Villages[i].Village.ID, fig.Total.AsOf)
+	}
+	return nil
 }
 
 // indicator is one line of the indicators table.
@@ -128,6 +168,10 @@ func indicatorsOf(l i18n.Lang, cur, prev *data.Stats) []indicator {
 	add("ind.received_ppl", false, i(func(st *data.Stats) int { return st.Received }))
 	add("ind.c_received", false, i(func(st *data.Stats) int { return st.Concerns.Received }))
 	add("ind.c_resolved", false, i(func(st *data.Stats) int { return st.Concerns.Resolved }))
+	add("ind.c_closed", false, i(func(st *data.Stats) int { return st.Concerns.Closed }))
+	add("ind.c_ontime", false, i(func(st *data.Stats) int { return st.Concerns.OnTime }))
+	add("ind.c_late", false, i(func(st *data.Stats) int { return st.Concerns.Late }))
+	add("ind.c_rate", true, func(st *data.Stats) float64 { r, _ := st.Concerns.OnTimeRate(); return r })
 	add("ind.c_forwarded", false, i(func(st *data.Stats) int { return st.Concerns.Forwarded }))
 	add("ind.c_open", false, i(func(st *data.Stats) int { return st.Concerns.Open }))
 	add("ind.c_overdue", false, i(func(st *data.Stats) int { return st.Concerns.Overdue }))
@@ -147,6 +191,14 @@ func indicatorsOf(l i18n.Lang, cur, prev *data.Stats) []indicator {
 	add("ind.people", false, i(func(st *data.Stats) int { return st.PeopleReached }))
 	add("ind.trainings", false, i(func(st *data.Stats) int { return st.Trainings }))
 	return out
+}
+
+// flowLine accounts for the concerns received in the period (see
+// data.Outcome): received = resolved + forwarded + closed + still open,
+// each as of st.AsOf.
+func flowLine(l i18n.Lang, st *data.Stats) string {
+	o := st.Concerns.Outcome
+	return tr(l, "ind.flow", num(l, st.Concerns.Received), num(l, o.Resolved), num(l, o.Forwarded), num(l, o.Closed), num(l, o.Open), st.AsOf.Display())
 }
 
 func (in indicator) format(l i18n.Lang, x float64) string {

@@ -29,6 +29,9 @@ func (c *CommuneReport) WritePDF(w io.Writer) error {
 		d.labelled(marginL, contentW, tr(l, "info.unit"), c.Unit)
 	}
 	d.labelled(marginL, contentW, tr(l, "info.printed"), c.Printed.In(data.Vietnam).Format("15:04 02/01/2006"))
+	if c.Locked != nil {
+		d.note(lockLine(l, c.Locked))
+	}
 
 	// I. Indicators, with the comparison when asked.
 	d.heading(tr(l, "csec.indicators"))
@@ -46,6 +49,7 @@ func (c *CommuneReport) WritePDF(w io.Writer) error {
 		t.rows = append(t.rows, row)
 	}
 	d.table(t)
+	d.note(flowLine(l, c.Total))
 	o.progress(0.72, "stage.layout")
 
 	// II. Concerns by kind.
@@ -115,6 +119,22 @@ func (c *CommuneReport) WritePDF(w io.Writer) error {
 	// VI. Month by month.
 	d.heading(tr(l, "csec.chart"))
 	d.chart(func(cv canvas, x, y, w, h float64) { drawChart(cv, x, y, w, h, c.Total, l) }, chartHeight)
+
+	// VII. Adjustments to a locked period.
+	if len(c.Adjustments) > 0 {
+		d.heading(tr(l, "csec.adjust"))
+		d.note(tr(l, "adjust.note"))
+		t = table{header: true, size: 8.5}
+		t.cols = []col{{tr(l, "col.scope"), 0.2, "L"}, {tr(l, "ind.indicator"), 0.38, "L"}, {tr(l, "col.locked"), 0.14, "R"}, {tr(l, "col.now"), 0.14, "R"}, {tr(l, "col.diff"), 0.14, "R"}}
+		for _, a := range c.Adjustments {
+			scope := a.Village
+			if scope == "" {
+				scope = tr(l, "commune_all")
+			}
+			t.rows = append(t.rows, []string{scope, a.Label, a.format(l, a.Locked), a.format(l, a.Now), a.change(l)})
+		}
+		d.table(t)
+	}
 	d.signatures(c.Cadre)
 	o.progress(0.9, "stage.write")
 	if err := d.output(w); err != nil {

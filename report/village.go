@@ -60,8 +60,10 @@ type ActionItem struct {
 	Overdue bool
 }
 
-// OpenConcern is a concern still open at the end of the period, as the
-// report prints it: it holds no raiser or denouncer field at all.
+// OpenConcern is a concern still open at the end of the period (received
+// or being handled on AsOf, judged from its history), as the report
+// prints it: it holds no raiser or denouncer field at all. Status is its
+// status on AsOf.
 type OpenConcern struct {
 	ID       string
 	Received data.Date
@@ -111,7 +113,7 @@ type VillageSummary struct {
 	// Actions are the actions agreed at those meetings: overdue, then
 	// open by due date, then done.
 	Actions []ActionItem
-	// Open are the concerns still open at the end of the period: overdue
+	// Open are the concerns still open at AsOf (data.Stats's Open): overdue
 	// first (most overdue first), then by deadline, then without one.
 	Open []OpenConcern
 	// Models are the village's "Dân vận khéo" models registered by the
@@ -210,13 +212,17 @@ func NewVillageSummary(s *data.Store, village string, p Period, o Options) (*Vil
 			}
 			v.Models = append(v.Models, x)
 		case data.KindConcern:
-			if r.Date == "" || r.Date > p.To || data.ConcernStatus(r.Status).Done() {
+			// Open as of the summary's day, as data.Stats counts them: a
+			// case resolved since was still open then.
+			status := r.StatusOn(v.AsOf)
+			if r.Date == "" || r.Date > v.AsOf || !status.Clocked() {
 				continue
 			}
 			var c data.Concern
 			if err := s.Load(r.ID, &c); err != nil {
 				return nil, fmt.Errorf("village summary: %w", err)
 			}
+			c.Status = status
 			v.Open = append(v.Open, openConcern(&c, v.AsOf))
 		}
 	}
@@ -251,7 +257,7 @@ func roleRank(r data.PersonRole) int {
 // denouncer is never read; the raiser fields are not copied for any kind.
 func openConcern(c *data.Concern, asOf data.Date) OpenConcern {
 	oc := OpenConcern{ID: c.ID, Received: c.Received, Kind: c.ConcernKind, Topic: c.Topic, Summary: c.Summary,
-		Assignee: c.Assignee, Status: c.Status, Deadline: c.Deadline, Overdue: c.Overdue(asOf), People: c.People}
+		Assignee: c.Assignee, Status: c.Status, Deadline: c.Deadline, Overdue: data.OverdueOn(c.Status, c.Deadline, asOf), People: c.People}
 	if d, ok := c.DaysLeft(asOf); ok {
 		oc.DaysLeft = d
 	}
@@ -277,6 +283,8 @@ func actionsOf(ms []data.Meeting, asOf data.Date) []ActionItem {
 	var out []ActionItem
 	for _, m := range ms {
 		for _, a := range m.Actions {
+			// As it stood on asOf: an action done later was open then.
+			a.Done = a.DoneBy(asOf)
 			out = append(out, ActionItem{Action: a, MeetingDate: m.Date, MeetingKind: m.MeetingKind,
 				Overdue: !a.Done && a.Due != "" && a.Due < asOf})
 		}

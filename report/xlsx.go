@@ -436,6 +436,22 @@ func (c *CommuneReport) WriteXLSX(w io.Writer) error {
 		}
 		sh.add(row...)
 	}
+	sh.skip(1)
+	sh.add(flowLine(l, c.Total))
+	if c.Locked != nil {
+		sh.add(lockLine(l, c.Locked))
+	}
+	if len(c.Adjustments) > 0 {
+		ash := b.sheet(tr(l, "sheet.adjust"), tr(l, "csec.adjust"), sub,
+			[]string{tr(l, "col.scope"), tr(l, "ind.indicator"), tr(l, "col.locked"), tr(l, "col.now"), tr(l, "col.diff")}, []float64{24, 44, 14, 14, 14})
+		for _, a := range c.Adjustments {
+			scope := a.Village
+			if scope == "" {
+				scope = tr(l, "commune_all")
+			}
+			ash.add(scope, a.Label, xnum(a.Locked, a.decimal), xnum(a.Now, a.decimal), xnum(a.Now-a.Locked, a.decimal))
+		}
+	}
 
 	sh = b.sheet(tr(l, "sheet.kinds"), tr(l, "csec.kinds"), sub,
 		[]string{tr(l, "c.kind"), tr(l, "c.received"), tr(l, "c.resolved"), tr(l, "c.forwarded"), tr(l, "c.open"), tr(l, "c.overdue")}, []float64{26, 12, 14, 12, 12, 12})

@@ -103,6 +103,10 @@ type ReportExport struct {
 	// SavePDF, SaveXLSX, Print and CSV are the page's actions; PrintDirect
 	// (In thẳng ra máy in) is shown only where CUPS lists a printer.
 	SavePDF, SaveXLSX, Print, PrintDirect, CSV *widget.Button
+	// Lock (Chốt số liệu) saves the commune report sent upward and locks
+	// its figures; Register lists the reports locked so far.
+	Lock     *widget.Button
+	Register *fyne.Container
 	// CSVMenu lists the lists Xuất CSV offers.
 	CSVMenu *fyne.Menu
 	// Hint says what is missing before a report can be made.
@@ -152,6 +156,7 @@ func newReportExport(r *ReportsScreen) *ReportExport {
 	x.Hint.Importance = widget.WarningImportance
 	x.Hint.Alignment = fyne.TextAlignTrailing
 
+	x.newLockParts()
 	x.quiet = true
 	x.Kind.SetSelectedIndex(1) // the page opens on the whole commune
 	x.Compare.SetSelectedIndex(0)
@@ -160,7 +165,7 @@ func newReportExport(r *ReportsScreen) *ReportExport {
 	x.box = container.NewVBox(
 		container.NewHBox(layout.NewSpacer(), container.New(widthLayout{210}, x.Kind),
 			container.New(widthLayout{230}, x.Compare), x.Sensitive),
-		container.NewHBox(layout.NewSpacer(), x.SavePDF, x.SaveXLSX, x.Print, x.PrintDirect, x.CSV),
+		container.NewHBox(layout.NewSpacer(), x.SavePDF, x.SaveXLSX, x.Print, x.PrintDirect, x.CSV, x.Lock),
 		x.Hint)
 	r.Actions.Add(x)
 
@@ -170,6 +175,8 @@ func newReportExport(r *ReportsScreen) *ReportExport {
 	x.Chart.Hide()
 	r.Preview.Add(heading(sh.T("reportexport.chart")))
 	r.Preview.Add(x.Chart)
+	r.Preview.Add(x.Register)
+	x.refreshRegister()
 
 	r.OnStats(x.statsShown)
 	x.update()
@@ -260,6 +267,9 @@ func (x *ReportExport) update() {
 		enableWhen(b, !x.busy && !needVillage)
 	}
 	enableWhen(x.CSV, !x.busy)
+	if x.Lock != nil {
+		enableWhen(x.Lock, !x.busy && x.kind() == ReportCommune)
+	}
 }
 
 // enableWhen enables or disables w.

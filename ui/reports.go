@@ -315,6 +315,9 @@ func (r *ReportsScreen) show(st *data.Stats, list *data.Checklist) {
 	}
 	row("total", boldLabel(sh.T("models.total")), st.Concerns)
 	f.Add(figureSection(sh, "reports.concerns", smallTable(240, rows...), r.pairs(
+		fig{key: "closed", label: "reports.closed", n: st.Concerns.Closed},
+		fig{key: "on_time", label: "reports.on_time", n: st.Concerns.OnTime},
+		fig{key: "late", label: "reports.late", n: st.Concerns.Late},
 		fig{key: "mass", label: "reports.mass", n: st.Mass},
 		fig{key: "receptions", label: "reports.receptions", n: st.Receptions},
 		fig{key: "received_people", label: "reports.received_people", n: st.Received},

@@ -16,6 +16,7 @@ func expectedFigures(st *data.Stats, list *data.Checklist) map[string]string {
 	n := formatCount
 	want := map[string]string{
 		"mass": n(st.Mass), "receptions": n(st.Receptions), "received_people": n(st.Received),
+		"closed": n(st.Concerns.Closed), "on_time": n(st.Concerns.OnTime), "late": n(st.Concerns.Late),
 		"meetings": n(st.Meetings), "assembly_present": n(st.AssemblyPresent), "assembly_total": n(st.AssemblyTotal),
 		"actions.open": n(st.ActionsOpen), "actions.overdue": n(st.ActionsOverdue), "actions.done": n(st.ActionsDone),
 		"visits": n(st.Visits), "visits.days": n(st.VisitDays), "visits.nights": n(st.VisitNights),
