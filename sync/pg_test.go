@@ -1,0 +1,262 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	stdsync "sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"danvan/data"
+)
+
+// PostgreSQL-only tests; the storage suite (storage_suite_test.go) runs
+// the rest against PostgreSQL too. All need DANVAN_TEST_PG.
+
+// serveStorage serves st on a real 127.0.0.1 listener until the test ends.
+func serveStorage(t testing.TB, st Storage) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewHTTPServer(NewServer(ServerConfig{Storage: st}), Timeouts{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			_ = srv.Close()
+		}
+		<-done
+	})
+	return "http://" + ln.Addr().String()
+}
+
+func TestPGMigrationsAreVersioned(t *testing.T) {
+	dsn := pgTestDSN(t)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	latest := PGSchemaVersion()
+	if latest < 2 {
+		t.Fatalf("PGSchemaVersion %d: the embedded migrations are missing", latest)
+	}
+	version := func() (n, max int) {
+		if err := pool.QueryRow(ctx, `SELECT count(*), coalesce(max(version), 0) FROM schema_version`).Scan(&n, &max); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	// An old database at version 1 ...
+	if applied, err := migratePG(ctx, pool, 1); err != nil || fmt.Sprint(applied) != "[1]" {
+		t.Fatalf("fresh database to version 1: applied %v, %v", applied, err)
+	}
+	var idx bool
+	pool.QueryRow(ctx, `SELECT to_regclass('idempotency_created') IS NOT NULL`).Scan(&idx)
+	if n, v := version(); n != 1 || v != 1 || idx {
+		t.Fatalf("at version 1: %d rows, version %d, index of version 2 there: %v", n, v, idx)
+	}
+	// ... is brought to the latest by opening it, in order.
+	st, err := OpenPGStorage(ctx, dsn, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	pool.QueryRow(ctx, `SELECT to_regclass('idempotency_created') IS NOT NULL`).Scan(&idx)
+	if n, v := version(); n != latest || v != latest || !idx {
+		t.Fatalf("after opening: %d rows, version %d (want %d), index of version 2: %v", n, v, latest, idx)
+	}
+	var applied1 time.Time
+	pool.QueryRow(ctx, `SELECT applied FROM schema_version WHERE version = 1`).Scan(&applied1)
+	// Re-running is a no-op.
+	if applied, err := migratePG(ctx, pool, 0); err != nil || len(applied) != 0 {
+		t.Fatalf("migrating a current database applied %v, %v", applied, err)
+	}
+	var again time.Time
+	pool.QueryRow(ctx, `SELECT applied FROM schema_version WHERE version = 1`).Scan(&again)
+	if n, _ := version(); n != latest || !again.Equal(applied1) {
+		t.Fatalf("re-run changed schema_version: %d rows, applied %v was %v", n, again, applied1)
+	}
+	// A database from a newer server is refused, untouched.
+	if _, err := pool.Exec(ctx, `INSERT INTO schema_version (version, name) VALUES ($1, 'future')`, latest+1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenPGStorage(ctx, dsn, nil, nil); !errors.Is(err, ErrSchemaNewer) {
+		t.Fatalf("open a database of a newer server: %v, want ErrSchemaNewer", err)
+	}
+}
+
+// TestPGServersStartTogether: servers starting at once on a new
+// database migrate it once and agree on its id.
+func TestPGServersStartTogether(t *testing.T) {
+	dsn := pgTestDSN(t)
+	key := newRandom(ServerKeyLen)
+	ids := make([]string, 4)
+	var wg stdsync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			st, err := OpenPGStorage(context.Background(), dsn, nil, key)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = st.ServerID()
+			st.Close()
+		})
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id == "" || id != ids[0] {
+			t.Fatalf("server ids %v: want one id", ids)
+		}
+	}
+}
+
+// TestPGRecordsSealedAtRest: with a server key the database holds no
+// record content in clear (a dump shows none), and it opens only with
+// that key.
+func TestPGRecordsSealedAtRest(t *testing.T) {
+	ctx := context.Background()
+	secret := "Tôn giáo: Công giáo, dân tộc Xơ Đăng"
+	rawBodies := func(dsn string, key []byte) []byte {
+		st := openPG(t, dsn, key)
+		push(t, st, testDevice(dakLong), "", testRecord(dakLong, secret))
+		var all []byte
+		rows, err := st.pool.Query(ctx, `SELECT body FROM records`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var b []byte
+			rows.Scan(&b)
+			all = append(all, b...)
+		}
+		if page, err := st.Pull(ctx, PullRequest{Commune: dakLong}); err != nil || !bytes.Contains(page.Records[0], []byte(secret)) {
+			t.Fatalf("pull does not give the record back: %v", err)
+		}
+		st.Close()
+		return all
+	}
+	plainDSN := pgTestDSN(t)
+	if raw := rawBodies(plainDSN, nil); !bytes.Contains(raw, []byte(secret)) {
+		t.Fatal("without a key the stored body should be the plain JSON (the check below would prove nothing)")
+	}
+	dsn := pgTestDSN(t)
+	key := newRandom(ServerKeyLen)
+	if raw := rawBodies(dsn, key); bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, []byte("Xơ Đăng")) {
+		t.Fatal("the record's content is in the database in clear")
+	}
+	if _, err := OpenPGStorage(ctx, dsn, nil, newRandom(ServerKeyLen)); !errors.Is(err, ErrServerKeyWrong) {
+		t.Fatalf("open with another key: %v, want ErrServerKeyWrong", err)
+	}
+	if _, err := OpenPGStorage(ctx, dsn, nil, nil); !errors.Is(err, ErrServerKeyNeeded) {
+		t.Fatalf("open without the key: %v, want ErrServerKeyNeeded", err)
+	}
+	if _, err := OpenPGStorage(ctx, plainDSN, nil, key); !errors.Is(err, ErrDatabaseNotEncrypted) {
+		t.Fatalf("open a plain database with a key: %v, want ErrDatabaseNotEncrypted", err)
+	}
+	if isNew, err := PGDatabaseIsNew(ctx, dsn); err != nil || isNew {
+		t.Fatalf("PGDatabaseIsNew of a used database: %v, %v", isNew, err)
+	}
+	if isNew, err := PGDatabaseIsNew(ctx, pgTestDSN(t)); err != nil || !isNew {
+		t.Fatalf("PGDatabaseIsNew of an empty schema: %v, %v", isNew, err)
+	}
+}
+
+// TestPGTwoServersServeTheSameLaptops runs two servers on one
+// PostgreSQL database, each on its own 127.0.0.1 port with its own
+// connection pool: laptops enrolled with codes made on either push to
+// both at once, then each syncs through the other server and has
+// everything; a device revoked on one is refused by the other.
+func TestPGTwoServersServeTheSameLaptops(t *testing.T) {
+	dsn := pgTestDSN(t)
+	key := newRandom(ServerKeyLen)
+	sts := []*PGStorage{openPG(t, dsn, key), openPG(t, dsn, key)}
+	urls := []string{serveStorage(t, sts[0]), serveStorage(t, sts[1])}
+	if sts[0].ServerID() != sts[1].ServerID() {
+		t.Fatal("two servers on one database have different server ids")
+	}
+	ctx := context.Background()
+	communes := []string{dakLong, dakLong, dakLong, dakLong, moRai, moRai}
+	laptops := make([]*data.Store, len(communes))
+	for i, c := range communes {
+		// The code is made on one server and redeemed at the other.
+		code, _, err := (&Admin{Storage: sts[i%2]}).NewEnrolmentCode(ctx, c, fmt.Sprintf("Cán bộ %d", i), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		laptops[i] = openStore(t)
+		if _, err := Enroll(ctx, laptops[i], urls[(i+1)%2], code); err != nil {
+			t.Fatalf("laptop %d enrolls at server %d: %v", i, (i+1)%2, err)
+		}
+		vs := seedVillages(t, laptops[i], 2)
+		seedHouseholds(t, laptops[i], vs, 300)
+	}
+	// Every laptop pushes at once, half of them to each server.
+	var wg stdsync.WaitGroup
+	for i, st := range laptops {
+		wg.Go(func() {
+			if rep, err := RunOnce(ctx, st, nil); err != nil || rep.Pushed != 302 {
+				t.Errorf("laptop %d: pushed %d, %v; want 302", i, rep.Pushed, err)
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	// Then each syncs through the other server and gets the rest.
+	for i, st := range laptops {
+		if err := st.SetMeta(metaServer, []byte(urls[i%2])); err != nil {
+			t.Fatal(err)
+		}
+		syncNow(t, st)
+	}
+	for _, c := range []string{dakLong, moRai} {
+		a, b := serverSnapshot(t, sts[0], c), serverSnapshot(t, sts[1], c)
+		if d := diffSnapshots(a, b); d != "" {
+			t.Fatalf("the two servers differ on %s: %s", c, d)
+		}
+		want := 302 * 4
+		if c == moRai {
+			want = 302 * 2
+		}
+		if len(a) != want {
+			t.Fatalf("the servers hold %d records of %s, want %d", len(a), c, want)
+		}
+		for i, st := range laptops {
+			if communes[i] == c {
+				if d := diffSnapshots(snapshot(t, st), a); d != "" {
+					t.Fatalf("laptop %d differs from the servers: %s", i, d)
+				}
+			}
+		}
+	}
+	// Revoked through server 0, the laptop is refused by server 1.
+	devs, err := sts[0].Devices(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sts[0].RevokeDevice(ctx, string(laptops[1].Meta(metaDeviceID)), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	laptops[1].SetMeta(metaServer, []byte(urls[1]))
+	mustSave(t, laptops[1], &data.Village{Name: "Làng sau thu hồi", VillageKind: data.VillageLang})
+	if _, err := RunOnce(ctx, laptops[1], nil); err == nil {
+		t.Fatalf("a device revoked on server 0 synced through server 1 (%d devices)", len(devs))
+	}
+}
