@@ -11,7 +11,8 @@
 #   the storage suite against PostgreSQL as well as Badger.
 
 PG_BIN  ?= $(firstword $(wildcard /usr/lib/postgresql/*/bin))
-PG_DIR  ?= $(CURDIR)/.pg
+# As root the cluster belongs to postgres, who may not reach $(CURDIR).
+PG_DIR  ?= $(if $(filter 0,$(shell id -u)),/tmp/danvan-pg-$(PG_PORT),$(CURDIR)/.pg)
 PG_PORT ?= 55432
 PG_DB   ?= danvan_test
 PG_USER  = $(shell [ "$$(id -u)" -eq 0 ] && echo postgres || id -un)

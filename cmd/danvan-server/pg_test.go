@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"danvan/data"
+	dsync "danvan/sync"
+)
+
+// pgSchemaDSN returns DANVAN_TEST_PG pointed at a new schema (dropped
+// at the test's end), or skips the test without it.
+func pgSchemaDSN(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("DANVAN_TEST_PG")
+	if base == "" {
+		t.Skip("DANVAN_TEST_PG is not set: PostgreSQL tests skipped (make pg-start)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("DANVAN_TEST_PG: %v", err)
+	}
+	defer conn.Close(ctx)
+	schema := "cmd_" + strings.ReplaceAll(data.NewID(), "-", "")[:20]
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err == nil {
+			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("DANVAN_TEST_PG must be a postgres:// URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// TestServeOnPostgres: serve --database refuses a new database without a
+// key, serves one with it, and the admin commands work on the database
+// while the server runs (there is no admin socket then).
+func TestServeOnPostgres(t *testing.T) {
+	dsn := pgSchemaDSN(t)
+	key := os.Getenv("DANVAN_SERVER_KEY_FILE")
+	t.Setenv("DANVAN_SERVER_KEY_FILE", "")
+	if code, _, stderr := runCmd(t, "serve", "--database", dsn, "--addr", "127.0.0.1:0"); code != 1 || !strings.Contains(stderr, "no server key") {
+		t.Fatalf("serve on a new database without a key: exit %d, %q", code, stderr)
+	}
+	t.Setenv("DANVAN_SERVER_DATABASE", dsn)
+	t.Setenv("DANVAN_SERVER_KEY_FILE", key)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &safeBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, io.Discard, logs) }()
+	addrRE := regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(10 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(logs.String()); m != nil {
+			base = "http://" + m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %s", logs.String())
+		}
+	}
+	code, stdout, stderr := runCmd(t, "enroll", "--data", dir, "--commune", "23368", "--label", "Cán bộ PG")
+	if code != 0 || !codeRE.MatchString(stdout) {
+		t.Fatalf("enroll on the database beside the server: %d %q %q", code, stdout, stderr)
+	}
+	st, err := data.Open(t.TempDir(), data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := dsync.Enroll(context.Background(), st, base, strings.TrimSpace(stdout)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(&data.Village{Name: "Làng Kon Tu Răm", VillageKind: data.VillageLang}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := dsync.RunOnce(context.Background(), st, nil); err != nil || rep.Pushed != 1 {
+		t.Fatalf("sync: %+v %v", rep, err)
+	}
+	if code, stdout, _ := runCmd(t, "devices", "list"); code != 0 || !strings.Contains(stdout, "Cán bộ PG") {
+		t.Fatalf("devices list on the database: %d %q", code, stdout)
+	}
+	cancel()
+	if c := <-done; c != 0 {
+		t.Fatalf("serve exited %d: %s", c, logs.String())
+	}
+	if _, err := os.Stat(socketPath(dir)); err == nil {
+		t.Error("serve --database made an admin socket")
+	}
+}
