@@ -20,6 +20,13 @@ import (
 
 // serveStorage serves st on a real 127.0.0.1 listener until the test ends.
 func serveStorage(t testing.TB, st Storage) string {
+	url, _ := startStorageServer(t, st)
+	return url
+}
+
+// startStorageServer serves st on a real 127.0.0.1 listener and returns
+// its URL and a function that stops it (also called at the test's end).
+func startStorageServer(t testing.TB, st Storage) (string, func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -31,15 +38,19 @@ func serveStorage(t testing.TB, st Storage) string {
 		defer close(done)
 		_ = srv.Serve(ln)
 	}()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			_ = srv.Close()
-		}
-		<-done
-	})
-	return "http://" + ln.Addr().String()
+	var once stdsync.Once
+	stop := func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(ctx); err != nil {
+				_ = srv.Close()
+			}
+			<-done
+		})
+	}
+	t.Cleanup(stop)
+	return "http://" + ln.Addr().String(), stop
 }
 
 func TestPGMigrationsAreVersioned(t *testing.T) {
