@@ -271,3 +271,83 @@ func TestPGTwoServersServeTheSameLaptops(t *testing.T) {
 		t.Fatalf("a device revoked on server 0 synced through server 1 (%d devices)", len(devs))
 	}
 }
+
+// pgFilesContain reports whether the records table's files (heap and
+// TOAST), as on disk after a CHECKPOINT, contain needle. It skips the test
+// when the role may not read server files.
+func pgFilesContain(t *testing.T, st *PGStorage, needle []byte) bool {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := st.pool.Exec(ctx, `CHECKPOINT`); err != nil {
+		t.Skipf("CHECKPOINT needs a superuser (or pg_checkpoint): %v", err)
+	}
+	rows, err := st.pool.Query(ctx, `SELECT pg_read_binary_file(pg_relation_filepath(c.oid))
+		FROM pg_class c WHERE c.oid IN ('records'::regclass, (SELECT reltoastrelid FROM pg_class WHERE oid = 'records'::regclass))`)
+	if err != nil {
+		t.Skipf("reading the table's files needs pg_read_server_files: %v", err)
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			t.Skipf("reading the table's files: %v", err)
+		}
+		found = found || bytes.Contains(b, needle)
+	}
+	return found
+}
+
+// TestPGReclassifiedDenunciationLeavesNoName: as
+// TestReclassifiedDenunciationLeavesNoName on PostgreSQL. The database
+// is made without a server key here so that its files can be searched
+// for the name in clear: before the re-classification they hold it; after
+// it and the VACUUM the server starts, neither the records table's files
+// nor laptop B do.
+func TestPGReclassifiedDenunciationLeavesNoName(t *testing.T) {
+	st := openPG(t, pgTestDSN(t), nil)
+	url := serveStorage(t, st)
+	ctx := context.Background()
+	laptop := func() *data.Store {
+		code, _, err := (&Admin{Storage: st}).NewEnrolmentCode(ctx, dakLong, "Cán bộ", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := openStore(t)
+		if _, err := Enroll(ctx, l, url, code); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	a, b := laptop(), laptop()
+	vil := seedVillages(t, a, 1)[0]
+	name := "Hà Thị Tố Giác Hiếm"
+	c := &data.Concern{ConcernKind: data.ConcernPetition, Channel: "truc_tiep", Received: "2026-11-20", Village: vil,
+		RaiserKind: data.RaiserText, RaiserText: name, Topic: "dat_dai", Summary: "Đề nghị xem xét việc cấp đất", People: 1}
+	mustSave(t, a, c)
+	syncNow(t, a)
+	syncNow(t, b)
+	if !pgFilesContain(t, st, []byte(name)) {
+		t.Fatal("before the re-classification the table's files do not hold the name: the check below proves nothing")
+	}
+	var edit data.Concern
+	if err := a.Load(c.ID, &edit); err != nil {
+		t.Fatal(err)
+	}
+	edit.ConcernKind = data.ConcernDenunciation
+	mustSave(t, a, &edit)
+	if rep := syncNow(t, a); rep.Pushed == 0 {
+		t.Fatal("A pushed nothing")
+	}
+	syncNow(t, b)
+	var onB data.Concern
+	if err := b.Load(c.ID, &onB); err != nil || onB.RaiserText != "" || onB.RaiserKind != data.RaiserConfidential {
+		t.Fatalf("after: B holds %+v, %v", onB, err)
+	}
+	if found, err := b.ContainsAnywhere([]byte(name)); err != nil || found {
+		t.Errorf("laptop B still holds the name in some version (%v)", err)
+	}
+	waitFor(t, 20*time.Second, "the server's VACUUM to drop the old version", func() bool {
+		return !st.vacuumOn.Load() && !pgFilesContain(t, st, []byte(name))
+	})
+}

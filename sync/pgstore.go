@@ -484,8 +484,10 @@ func (s *PGStorage) applyOnce(ctx context.Context, req ApplyRequest) (res ApplyR
 		if _, err := tx.Exec(ctx, `DELETE FROM idempotency WHERE device = $1 AND key = $2 AND created <= $3`, req.Device, req.Key, cutoff); err != nil {
 			return ApplyResult{}, false, fmt.Errorf("drop expired idempotency key: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO idempotency (device, key, hash, seqs, created) VALUES ($1, $2, $3, '[]', now())`,
-			req.Device, req.Key, req.BodyHash); err != nil {
+		// The answer when nothing changes (every sequence 0); updated below otherwise.
+		zeros, _ := json.Marshal(make([]uint64, len(req.Records)))
+		if _, err := tx.Exec(ctx, `INSERT INTO idempotency (device, key, hash, seqs, created) VALUES ($1, $2, $3, $4, now())`,
+			req.Device, req.Key, req.BodyHash, zeros); err != nil {
 			return ApplyResult{}, false, fmt.Errorf("store idempotency key: %w", err)
 		}
 	}

@@ -308,6 +308,11 @@ func TestStorageIdempotencyKeys(t *testing.T) {
 		if _, err := tryPush(st, a, "key-1", testRecord(dakLong, "C")); !errors.Is(err, ErrIdempotencyMismatch) {
 			t.Fatalf("key reused with another body: %v, want ErrIdempotencyMismatch", err)
 		}
+		// A push that changes nothing is remembered too.
+		same := push(t, st, a, "key-2", recs...)
+		if r := push(t, st, a, "key-2", recs...); !r.Replayed || fmt.Sprint(r.Seqs) != "[0 0]" || fmt.Sprint(same.Seqs) != "[0 0]" {
+			t.Fatalf("replay of a push that changed nothing: %v replayed=%v, want [0 0] replayed", r.Seqs, r.Replayed)
+		}
 		// Keys are per device.
 		if res := push(t, st, a2, "key-1", testRecord(dakLong, "D")); res.Replayed {
 			t.Fatal("another device's key answered as a replay")
