@@ -351,3 +351,50 @@ func TestPGReclassifiedDenunciationLeavesNoName(t *testing.T) {
 		return !st.vacuumOn.Load() && !pgFilesContain(t, st, []byte(name))
 	})
 }
+
+// TestPGRotateKey: a database made without a key is sealed by
+// RotatePGKey, then moved to another key; after each step only the new
+// key opens it and every record reads back the same.
+func TestPGRotateKey(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgTestDSN(t)
+	st := openPG(t, dsn, nil)
+	secret := "Dân tộc Gié Triêng, đạo Tin Lành"
+	dev := testDevice(dakLong)
+	for range 3 {
+		var recs []data.Record
+		for range 900 {
+			recs = append(recs, testRecord(dakLong, secret))
+		}
+		push(t, st, dev, "", recs...)
+	}
+	want := serverSnapshot(t, st, dakLong)
+	var clear int
+	st.pool.QueryRow(ctx, `SELECT count(*) FROM records WHERE position($1::bytea in body) > 0`, []byte(secret)).Scan(&clear)
+	if clear != 2700 {
+		t.Fatalf("%d of 2700 records in clear without a key: the check below proves nothing", clear)
+	}
+	st.Close()
+	k1, k2 := newRandom(ServerKeyLen), newRandom(ServerKeyLen)
+	for _, step := range []struct{ old, new []byte }{{nil, k1}, {k1, k2}} {
+		n, err := RotatePGKey(ctx, dsn, step.old, step.new)
+		if err != nil || n != 2700 {
+			t.Fatalf("rotate: %d records, %v; want 2700", n, err)
+		}
+		if _, err := OpenPGStorage(ctx, dsn, nil, step.old); err == nil {
+			t.Fatal("the old key still opens the database")
+		}
+		st := openPG(t, dsn, step.new)
+		if d := diffSnapshots(want, serverSnapshot(t, st, dakLong)); d != "" {
+			t.Fatalf("records changed by the rotation: %s", d)
+		}
+		st.pool.QueryRow(ctx, `SELECT count(*) FROM records WHERE position($1::bytea in body) > 0`, []byte(secret)).Scan(&clear)
+		if clear != 0 {
+			t.Fatalf("%d records in clear after sealing", clear)
+		}
+		st.Close()
+	}
+	if _, err := RotatePGKey(ctx, dsn, k1, newRandom(ServerKeyLen)); !errors.Is(err, ErrServerKeyWrong) {
+		t.Fatalf("rotate from a wrong key: %v, want ErrServerKeyWrong", err)
+	}
+}

@@ -201,11 +201,7 @@ func OpenPGStorage(ctx context.Context, dsn string, log *slog.Logger, key []byte
 	}
 	s := &PGStorage{pool: pool, log: log, touched: map[string]int64{}}
 	if key != nil {
-		blk, err := aes.NewCipher(key)
-		if err == nil {
-			s.aead, err = cipher.NewGCM(blk)
-		}
-		if err != nil {
+		if s.aead, err = newAEAD(key); err != nil {
 			pool.Close()
 			return nil, fmt.Errorf("open database %s: %w", where, err)
 		}
@@ -215,6 +211,81 @@ func OpenPGStorage(ctx context.Context, dsn string, log *slog.Logger, key []byte
 		return nil, fmt.Errorf("open database %s: %w", where, err)
 	}
 	return s, nil
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	blk, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(blk)
+}
+
+// RotatePGKey re-seals every record of the database at dsn, and its key
+// check, from oldKey to newKey in one transaction; it returns how many
+// records it re-sealed. A nil oldKey seals a database made without a key.
+// Stop every server on the database first: one still running with the
+// old key cannot read what is re-sealed (its pushes wait for the
+// rotation's table lock, then fail).
+func RotatePGKey(ctx context.Context, dsn string, oldKey, newKey []byte) (int, error) {
+	if len(newKey) != ServerKeyLen {
+		return 0, fmt.Errorf("rotate server key: the new key must be %d bytes", ServerKeyLen)
+	}
+	old, err := OpenPGStorage(ctx, dsn, nil, oldKey) // checks the old key
+	if err != nil {
+		return 0, fmt.Errorf("rotate server key: %w", err)
+	}
+	defer old.Close()
+	nw := &PGStorage{}
+	if nw.aead, err = newAEAD(newKey); err != nil {
+		return 0, fmt.Errorf("rotate server key: %w", err)
+	}
+	n := 0
+	err = pgx.BeginFunc(ctx, old.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `LOCK TABLE records, server_state IN EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		after := ""
+		for {
+			rows, err := tx.Query(ctx, `SELECT id, body FROM records WHERE id > $1 ORDER BY id LIMIT 1000`, after)
+			if err != nil {
+				return err
+			}
+			var ids []string
+			var bodies [][]byte
+			for rows.Next() {
+				var id string
+				var body []byte
+				if err := rows.Scan(&id, &body); err != nil {
+					rows.Close()
+					return err
+				}
+				js, err := old.unseal(id, body)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				ids, bodies = append(ids, id), append(bodies, nw.seal(id, js))
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				break
+			}
+			if _, err := tx.Exec(ctx, `UPDATE records r SET body = u.body FROM unnest($1::text[], $2::bytea[]) AS u(id, body) WHERE r.id = u.id`, ids, bodies); err != nil {
+				return err
+			}
+			n += len(ids)
+			after = ids[len(ids)-1]
+		}
+		_, err := tx.Exec(ctx, `UPDATE server_state SET key_check = $1`, nw.seal("", []byte(pgKeyCheck)))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("rotate server key: %w", err)
+	}
+	return n, nil
 }
 
 // redactDSN names the database without its password, for messages.

@@ -57,6 +57,8 @@ Usage:
   danvan-server serve --data DIR --key-file KEY --addr 127.0.0.1:8443 [--tls-cert FILE --tls-key FILE] [--insecure-listen]
   danvan-server keygen --out KEY      make a server key file (the data directory is encrypted with it)
   danvan-server rotate-key --data DIR --key-file OLD --new-key-file NEW   (server stopped)
+  danvan-server rotate-key --database URL [--key-file OLD] --new-key-file NEW   (servers stopped;
+                  without --key-file: seal a database made without a key)
   danvan-server encrypt --data OLD --out NEW --key-file KEY   copy an unencrypted data directory into an encrypted one
   danvan-server enroll --data DIR --commune CODE --label "Cán bộ A" [--valid 72h]
   danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
@@ -420,6 +422,9 @@ func cmdRotateKey(args []string, stdout, stderr io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
+	if *databaseFlag != "" && *newFile != "" {
+		return rotatePGKey(*databaseFlag, *keyFileFlag, *newFile, stdout)
+	}
 	if *keyFileFlag == "" || *newFile == "" {
 		return fmt.Errorf("rotate-key: give --key-file (the current key) and --new-key-file: %w", errUsage)
 	}
@@ -435,6 +440,29 @@ func cmdRotateKey(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s is now encrypted with %s; the old key no longer opens it\n", *dir, *newFile)
+	return nil
+}
+
+// rotatePGKey re-seals the records of the PostgreSQL database dsn from
+// the key in oldFile ("" for a database made without a key) to the one in
+// newFile.
+func rotatePGKey(dsn, oldFile, newFile string, stdout io.Writer) error {
+	var oldKey []byte
+	if oldFile != "" {
+		var err error
+		if oldKey, err = dsync.ReadServerKeyFile(oldFile); err != nil {
+			return err
+		}
+	}
+	newKey, err := dsync.ReadServerKeyFile(newFile)
+	if err != nil {
+		return err
+	}
+	n, err := dsync.RotatePGKey(context.Background(), dsn, oldKey, newKey)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "the database's %d records are now sealed with %s; the old key no longer opens it\n", n, newFile)
 	return nil
 }
 

@@ -105,4 +105,18 @@ func TestServeOnPostgres(t *testing.T) {
 	if _, err := os.Stat(socketPath(dir)); err == nil {
 		t.Error("serve --database made an admin socket")
 	}
+	// rotate-key --database re-seals the records under a new key.
+	k2 := t.TempDir() + "/k2"
+	if code, _, stderr := runCmd(t, "keygen", "--out", k2); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, out, stderr := runCmd(t, "rotate-key", "--new-key-file", k2); code != 0 || !strings.Contains(out, "1 records are now sealed") {
+		t.Fatalf("rotate-key --database: %d %q %q", code, out, stderr)
+	}
+	if code, _, stderr := runCmd(t, "devices", "list"); code != 1 || !strings.Contains(stderr, "does not decrypt") {
+		t.Fatalf("devices list with the old key after rotating: %d %q", code, stderr)
+	}
+	if code, out, _ := runCmd(t, "devices", "list", "--key-file", k2); code != 0 || !strings.Contains(out, "Cán bộ PG") {
+		t.Fatalf("devices list with the new key: %d %q", code, out)
+	}
 }
