@@ -474,6 +474,9 @@ func cmdEncrypt(args []string, stdout, stderr io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
+	if *databaseFlag != "" {
+		return fmt.Errorf("encrypt copies a Badger data directory; to seal a PostgreSQL database made without a key: rotate-key --database URL --new-key-file KEY: %w", errUsage)
+	}
 	if *keyFileFlag == "" || *out == "" {
 		return fmt.Errorf("encrypt: give --key-file and --out: %w", errUsage)
 	}
