@@ -144,7 +144,7 @@ func TestPGRecordsSealedAtRest(t *testing.T) {
 	secret := "Tôn giáo: Công giáo, dân tộc Xơ Đăng"
 	rawBodies := func(dsn string, key []byte) []byte {
 		st := openPG(t, dsn, key)
-		push(t, st, testDevice(dakLong), "", testRecord(dakLong, secret))
+		suitePush(t, st, suiteDevice(dakLong), "", suiteRecord(dakLong, secret))
 		var all []byte
 		rows, err := st.pool.Query(ctx, `SELECT body FROM records`)
 		if err != nil {
@@ -360,13 +360,13 @@ func TestPGRotateKey(t *testing.T) {
 	dsn := pgTestDSN(t)
 	st := openPG(t, dsn, nil)
 	secret := "Dân tộc Gié Triêng, đạo Tin Lành"
-	dev := testDevice(dakLong)
+	dev := suiteDevice(dakLong)
 	for range 3 {
 		var recs []data.Record
 		for range 900 {
-			recs = append(recs, testRecord(dakLong, secret))
+			recs = append(recs, suiteRecord(dakLong, secret))
 		}
-		push(t, st, dev, "", recs...)
+		suitePush(t, st, dev, "", recs...)
 	}
 	want := serverSnapshot(t, st, dakLong)
 	var clear int

@@ -128,8 +128,8 @@ func openPG(t testing.TB, dsn string, key []byte) *PGStorage {
 
 var suiteWall atomic.Int64
 
-// testRecord is a village record of commune with one stamped field.
-func testRecord(commune, name string) data.Record {
+// suiteRecord is a village record of commune with one stamped field.
+func suiteRecord(commune, name string) data.Record {
 	w := time.Now().UnixMilli()*10 + suiteWall.Add(1)%10
 	h := data.HLC{Wall: w, Device: "dev-test"}
 	v, _ := json.Marshal(name)
@@ -137,8 +137,8 @@ func testRecord(commune, name string) data.Record {
 		Fields: map[string]data.Field{"name": {V: v, S: h}}}
 }
 
-// edited returns r with field name set to val at a later stamp.
-func edited(r data.Record, field, val string) data.Record {
+// suiteEdited returns r with field name set to val at a later stamp.
+func suiteEdited(r data.Record, field, val string) data.Record {
 	out := r
 	out.Fields = map[string]data.Field{}
 	for k, v := range r.Fields {
@@ -149,24 +149,24 @@ func edited(r data.Record, field, val string) data.Record {
 	return out
 }
 
-// tombstoned returns r deleted at wall time at.
-func tombstoned(r data.Record, at time.Time) data.Record {
-	out := edited(r, "name", "x")
+// suiteTombstoned returns r deleted at wall time at.
+func suiteTombstoned(r data.Record, at time.Time) data.Record {
+	out := suiteEdited(r, "name", "x")
 	out.Fields["_deleted"] = data.Field{V: json.RawMessage("true"), S: data.HLC{Wall: at.UnixMilli(), Device: "dev-test"}}
 	return out
 }
 
-// push applies recs as device dev (commune's) would, through the server's merge.
-func push(t testing.TB, st Storage, dev Device, key string, recs ...data.Record) ApplyResult {
+// suitePush applies recs as device dev (commune's) would, through the server's merge.
+func suitePush(t testing.TB, st Storage, dev Device, key string, recs ...data.Record) ApplyResult {
 	t.Helper()
-	res, err := tryPush(st, dev, key, recs...)
+	res, err := suiteTryPush(st, dev, key, recs...)
 	if err != nil {
 		t.Fatalf("apply %d records: %v", len(recs), err)
 	}
 	return res
 }
 
-func tryPush(st Storage, dev Device, key string, recs ...data.Record) (ApplyResult, error) {
+func suiteTryPush(st Storage, dev Device, key string, recs ...data.Record) (ApplyResult, error) {
 	merge, err := mergeFor(dev, recs)
 	if err != nil {
 		return ApplyResult{}, err
@@ -176,13 +176,13 @@ func tryPush(st Storage, dev Device, key string, recs ...data.Record) (ApplyResu
 	return st.Apply(context.Background(), ApplyRequest{Device: dev.ID, Key: key, BodyHash: h[:], Records: recs, Merge: merge})
 }
 
-func testDevice(commune string) Device {
+func suiteDevice(commune string) Device {
 	return Device{ID: data.NewID(), Role: RoleCommune, Commune: commune, Label: "Cán bộ", TokenHash: newRandom(32), Enrolled: time.Now().UTC()}
 }
 
-// pullAll pulls every page from since and returns the records' ids in
+// suitePullAll pulls every page from since and returns the records' ids in
 // order and the last cursor.
-func pullAll(t testing.TB, st Storage, req PullRequest) ([]string, uint64) {
+func suitePullAll(t testing.TB, st Storage, req PullRequest) ([]string, uint64) {
 	t.Helper()
 	var ids []string
 	for {
@@ -211,26 +211,26 @@ func TestStorageApplyAndPull(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storageBackend) {
 		st, _ := b.open(t)
 		ctx := context.Background()
-		a, m := testDevice(dakLong), testDevice(moRai)
+		a, m := suiteDevice(dakLong), suiteDevice(moRai)
 		var want []string
 		var recs []data.Record
 		for i := range 30 {
-			r := testRecord(dakLong, fmt.Sprintf("Làng Kon %d", i))
+			r := suiteRecord(dakLong, fmt.Sprintf("Làng Kon %d", i))
 			recs = append(recs, r)
 			want = append(want, r.ID)
 		}
-		res := push(t, st, a, "k1", recs...)
+		res := suitePush(t, st, a, "k1", recs...)
 		if len(res.Seqs) != 30 || res.Seqs[0] == 0 || res.Seqs[29] <= res.Seqs[0] {
 			t.Fatalf("seqs %v: want 30 rising sequences", res.Seqs)
 		}
-		other := testRecord(moRai, "Làng Mô Rai")
-		push(t, st, m, "k1", other)
+		other := suiteRecord(moRai, "Làng Mô Rai")
+		suitePush(t, st, m, "k1", other)
 
-		got, cur := pullAll(t, st, PullRequest{Commune: dakLong, Limit: 7})
+		got, cur := suitePullAll(t, st, PullRequest{Commune: dakLong, Limit: 7})
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Fatalf("paged pull of %s got %d records, want the 30 pushed in order", dakLong, len(got))
 		}
-		all, _ := pullAll(t, st, PullRequest{})
+		all, _ := suitePullAll(t, st, PullRequest{})
 		if len(all) != 31 || all[30] != other.ID {
 			t.Fatalf("pull of every commune got %d records, want 31 ending with %s's", len(all), moRai)
 		}
@@ -242,17 +242,17 @@ func TestStorageApplyAndPull(t *testing.T) {
 			t.Fatalf("pull ahead of the server: %v, want ErrCursorAhead", err)
 		}
 		// An edit moves the record to the end of the feed, once.
-		e := edited(recs[3], "name", "Làng Kon Mới")
-		res = push(t, st, a, "k2", e)
-		ids, _ := pullAll(t, st, PullRequest{Commune: dakLong, Since: cur})
+		e := suiteEdited(recs[3], "name", "Làng Kon Mới")
+		res = suitePush(t, st, a, "k2", e)
+		ids, _ := suitePullAll(t, st, PullRequest{Commune: dakLong, Since: cur})
 		if len(ids) != 1 || ids[0] != e.ID || res.Seqs[0] <= cur {
 			t.Fatalf("after one edit pulled %v (seq %v, cursor %d), want [%s]", ids, res.Seqs, cur, e.ID)
 		}
-		if ids, _ := pullAll(t, st, PullRequest{Commune: dakLong}); len(ids) != 30 || ids[29] != e.ID {
+		if ids, _ := suitePullAll(t, st, PullRequest{Commune: dakLong}); len(ids) != 30 || ids[29] != e.ID {
 			t.Fatalf("full pull after the edit: %d records, last %s; want 30, last the edited", len(ids), ids[len(ids)-1])
 		}
 		// Pushing the same record again changes nothing and gets seq 0.
-		if res := push(t, st, a, "k3", e); res.Seqs[0] != 0 {
+		if res := suitePush(t, st, a, "k3", e); res.Seqs[0] != 0 {
 			t.Fatalf("unchanged record got sequence %d, want 0", res.Seqs[0])
 		}
 		// MaxBytes: pages hold at least one record, and not much more than asked.
@@ -275,11 +275,11 @@ func TestStorageApplyAndPull(t *testing.T) {
 func TestStorageRefusedBatchWritesNothing(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storageBackend) {
 		st, _ := b.open(t)
-		a, m := testDevice(dakLong), testDevice(moRai)
-		theirs := testRecord(moRai, "Làng Mô Rai")
-		push(t, st, m, "", theirs)
-		recs := []data.Record{testRecord(dakLong, "A"), testRecord(dakLong, "B"), testRecord(dakLong, "C"), edited(theirs, "name", "cướp")}
-		_, err := tryPush(st, a, "k", recs...)
+		a, m := suiteDevice(dakLong), suiteDevice(moRai)
+		theirs := suiteRecord(moRai, "Làng Mô Rai")
+		suitePush(t, st, m, "", theirs)
+		recs := []data.Record{suiteRecord(dakLong, "A"), suiteRecord(dakLong, "B"), suiteRecord(dakLong, "C"), suiteEdited(theirs, "name", "cướp")}
+		_, err := suiteTryPush(st, a, "k", recs...)
 		var re *RejectError
 		if !errors.As(err, &re) || re.Record.Index != 3 || re.Record.Code != CodeOtherCommune {
 			t.Fatalf("push over another commune's record: %v, want a RejectError for record 3", err)
@@ -289,7 +289,7 @@ func TestStorageRefusedBatchWritesNothing(t *testing.T) {
 			t.Fatalf("refused batch left %d records", stats[dakLong])
 		}
 		// The key was not used up by the refused push.
-		if res := push(t, st, a, "k", recs[:3]...); res.Replayed {
+		if res := suitePush(t, st, a, "k", recs[:3]...); res.Replayed {
 			t.Fatal("a refused push's key answered as a replay")
 		}
 	})
@@ -298,36 +298,36 @@ func TestStorageRefusedBatchWritesNothing(t *testing.T) {
 func TestStorageIdempotencyKeys(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storageBackend) {
 		st, _ := b.open(t)
-		a, a2 := testDevice(dakLong), testDevice(dakLong)
-		recs := []data.Record{testRecord(dakLong, "A"), testRecord(dakLong, "B")}
-		first := push(t, st, a, "key-1", recs...)
-		again := push(t, st, a, "key-1", recs...)
+		a, a2 := suiteDevice(dakLong), suiteDevice(dakLong)
+		recs := []data.Record{suiteRecord(dakLong, "A"), suiteRecord(dakLong, "B")}
+		first := suitePush(t, st, a, "key-1", recs...)
+		again := suitePush(t, st, a, "key-1", recs...)
 		if !again.Replayed || fmt.Sprint(again.Seqs) != fmt.Sprint(first.Seqs) {
 			t.Fatalf("replay answered %v replayed=%v, want %v replayed", again.Seqs, again.Replayed, first.Seqs)
 		}
-		if _, err := tryPush(st, a, "key-1", testRecord(dakLong, "C")); !errors.Is(err, ErrIdempotencyMismatch) {
+		if _, err := suiteTryPush(st, a, "key-1", suiteRecord(dakLong, "C")); !errors.Is(err, ErrIdempotencyMismatch) {
 			t.Fatalf("key reused with another body: %v, want ErrIdempotencyMismatch", err)
 		}
 		// A push that changes nothing is remembered too.
-		same := push(t, st, a, "key-2", recs...)
-		if r := push(t, st, a, "key-2", recs...); !r.Replayed || fmt.Sprint(r.Seqs) != "[0 0]" || fmt.Sprint(same.Seqs) != "[0 0]" {
+		same := suitePush(t, st, a, "key-2", recs...)
+		if r := suitePush(t, st, a, "key-2", recs...); !r.Replayed || fmt.Sprint(r.Seqs) != "[0 0]" || fmt.Sprint(same.Seqs) != "[0 0]" {
 			t.Fatalf("replay of a push that changed nothing: %v replayed=%v, want [0 0] replayed", r.Seqs, r.Replayed)
 		}
 		// Keys are per device.
-		if res := push(t, st, a2, "key-1", testRecord(dakLong, "D")); res.Replayed {
+		if res := suitePush(t, st, a2, "key-1", suiteRecord(dakLong, "D")); res.Replayed {
 			t.Fatal("another device's key answered as a replay")
 		}
-		ids, _ := pullAll(t, st, PullRequest{Commune: dakLong})
+		ids, _ := suitePullAll(t, st, PullRequest{Commune: dakLong})
 		if len(ids) != 3 {
 			t.Fatalf("server holds %d records, want 3 (the replay stored nothing)", len(ids))
 		}
 		// The same key pushed concurrently is applied once.
-		recs = []data.Record{testRecord(dakLong, "E")}
+		recs = []data.Record{suiteRecord(dakLong, "E")}
 		var wg stdsync.WaitGroup
 		var replays atomic.Int32
 		for range 8 {
 			wg.Go(func() {
-				res, err := tryPush(st, a, "key-race", recs...)
+				res, err := suiteTryPush(st, a, "key-race", recs...)
 				if err != nil {
 					t.Error(err)
 				}
@@ -346,35 +346,35 @@ func TestStorageIdempotencyKeys(t *testing.T) {
 func TestStorageExcludeOwnRecords(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storageBackend) {
 		st, _ := b.open(t)
-		a, c := testDevice(dakLong), testDevice(dakLong)
-		mine := testRecord(dakLong, "của A")
-		push(t, st, a, "", mine, testRecord(dakLong, "cũng của A"))
-		theirs := testRecord(dakLong, "của C")
-		push(t, st, c, "", theirs)
+		a, c := suiteDevice(dakLong), suiteDevice(dakLong)
+		mine := suiteRecord(dakLong, "của A")
+		suitePush(t, st, a, "", mine, suiteRecord(dakLong, "cũng của A"))
+		theirs := suiteRecord(dakLong, "của C")
+		suitePush(t, st, c, "", theirs)
 		page, err := st.Pull(context.Background(), PullRequest{Commune: dakLong, Exclude: a.ID})
 		if err != nil || len(page.Records) != 1 || !bytes.Contains(page.Records[0], []byte(theirs.ID)) {
 			t.Fatalf("pull excluding A: %d records, %v; want only C's", len(page.Records), err)
 		}
-		_, cur := pullAll(t, st, PullRequest{Commune: dakLong})
+		_, cur := suitePullAll(t, st, PullRequest{Commune: dakLong})
 		if page.Cursor != cur {
 			t.Fatalf("cursor %d past excluded records, want %d", page.Cursor, cur)
 		}
 		// C's edit of A's record is no longer A's own: A gets it.
-		push(t, st, c, "", edited(mine, "households", "40"))
-		ids, _ := pullAll(t, st, PullRequest{Commune: dakLong, Since: cur, Exclude: a.ID})
+		suitePush(t, st, c, "", suiteEdited(mine, "households", "40"))
+		ids, _ := suitePullAll(t, st, PullRequest{Commune: dakLong, Since: cur, Exclude: a.ID})
 		if len(ids) != 1 || ids[0] != mine.ID {
 			t.Fatalf("after C edited A's record A pulled %v, want it", ids)
 		}
 		// Limit counts the records sent, not those skipped.
 		for range 5 {
-			push(t, st, a, "", testRecord(dakLong, "A"))
+			suitePush(t, st, a, "", suiteRecord(dakLong, "A"))
 		}
-		push(t, st, c, "", testRecord(dakLong, "C2"))
+		suitePush(t, st, c, "", suiteRecord(dakLong, "C2"))
 		page, err = st.Pull(context.Background(), PullRequest{Commune: dakLong, Since: cur, Exclude: a.ID, Limit: 1})
 		if err != nil || len(page.Records) != 1 || !page.More {
 			t.Fatalf("limit 1 excluding A: %d records more=%v %v", len(page.Records), page.More, err)
 		}
-		ids, _ = pullAll(t, st, PullRequest{Commune: dakLong, Since: page.Cursor, Exclude: a.ID, Limit: 1})
+		ids, _ = suitePullAll(t, st, PullRequest{Commune: dakLong, Since: page.Cursor, Exclude: a.ID, Limit: 1})
 		if len(ids) != 1 {
 			t.Fatalf("after the first page excluding A pulled %d, want C2 alone", len(ids))
 		}
@@ -385,12 +385,12 @@ func TestStoragePurgeTombstones(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storageBackend) {
 		st, _ := b.open(t)
 		ctx := context.Background()
-		a := testDevice(dakLong)
-		old, keep, recent := testRecord(dakLong, "cũ"), testRecord(dakLong, "còn"), testRecord(dakLong, "mới xóa")
-		push(t, st, a, "", old, keep, recent)
-		_, before := pullAll(t, st, PullRequest{Commune: dakLong})
-		push(t, st, a, "", tombstoned(old, time.Now().Add(-200*24*time.Hour)), tombstoned(recent, time.Now()))
-		_, after := pullAll(t, st, PullRequest{Commune: dakLong})
+		a := suiteDevice(dakLong)
+		old, keep, recent := suiteRecord(dakLong, "cũ"), suiteRecord(dakLong, "còn"), suiteRecord(dakLong, "mới xóa")
+		suitePush(t, st, a, "", old, keep, recent)
+		_, before := suitePullAll(t, st, PullRequest{Commune: dakLong})
+		suitePush(t, st, a, "", suiteTombstoned(old, time.Now().Add(-200*24*time.Hour)), suiteTombstoned(recent, time.Now()))
+		_, after := suitePullAll(t, st, PullRequest{Commune: dakLong})
 		n, err := st.PurgeTombstones(ctx, time.Now().Add(-180*24*time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("purged %d, %v; want 1", n, err)
@@ -401,7 +401,7 @@ func TestStoragePurgeTombstones(t *testing.T) {
 		if _, err := st.Pull(ctx, PullRequest{Commune: dakLong, Since: after}); err != nil {
 			t.Fatalf("pull from after the purge: %v", err)
 		}
-		ids, _ := pullAll(t, st, PullRequest{Commune: dakLong})
+		ids, _ := suitePullAll(t, st, PullRequest{Commune: dakLong})
 		sort.Strings(ids)
 		want := []string{keep.ID, recent.ID}
 		sort.Strings(want)
@@ -429,7 +429,7 @@ func TestStorageDevicesAndEnrolment(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		dev := testDevice("")
+		dev := suiteDevice("")
 		if _, err := st.RedeemEnrolment(ctx, code("ZZZ"), now, "", dev); !errors.Is(err, ErrCodeUnknown) {
 			t.Fatalf("unknown code: %v", err)
 		}
@@ -443,7 +443,7 @@ func TestStorageDevicesAndEnrolment(t *testing.T) {
 		if err != nil || got.Commune != dakLong || got.Label != "Cán bộ AAA" || got.Role != RoleCommune {
 			t.Fatalf("redeem: %+v, %v", got, err)
 		}
-		if _, err := st.RedeemEnrolment(ctx, code("AAA"), now, "", testDevice("")); !errors.Is(err, ErrCodeUsed) {
+		if _, err := st.RedeemEnrolment(ctx, code("AAA"), now, "", suiteDevice("")); !errors.Is(err, ErrCodeUsed) {
 			t.Fatalf("code redeemed twice: %v", err)
 		}
 		es, err := st.Enrolments(ctx)
@@ -486,13 +486,13 @@ func TestStorageDevicesAndEnrolment(t *testing.T) {
 func TestStorageReopenKeepsEverything(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b storageBackend) {
 		st, reopen := b.open(t)
-		a := testDevice(dakLong)
+		a := suiteDevice(dakLong)
 		if err := st.AddDevice(context.Background(), a); err != nil {
 			t.Fatal(err)
 		}
-		r := testRecord(dakLong, "A")
-		push(t, st, a, "k", r)
-		_, cur := pullAll(t, st, PullRequest{Commune: dakLong})
+		r := suiteRecord(dakLong, "A")
+		suitePush(t, st, a, "k", r)
+		_, cur := suitePullAll(t, st, PullRequest{Commune: dakLong})
 		id := st.ServerID()
 		if err := st.Close(); err != nil {
 			t.Fatal(err)
@@ -504,14 +504,14 @@ func TestStorageReopenKeepsEverything(t *testing.T) {
 		if st.ServerID() != id {
 			t.Fatalf("server id %s after reopening, was %s", st.ServerID(), id)
 		}
-		if res := push(t, st, a, "k", r); !res.Replayed {
+		if res := suitePush(t, st, a, "k", r); !res.Replayed {
 			t.Fatal("idempotency key forgotten on reopening")
 		}
-		res := push(t, st, a, "k2", testRecord(dakLong, "B"))
+		res := suitePush(t, st, a, "k2", suiteRecord(dakLong, "B"))
 		if res.Seqs[0] <= cur {
 			t.Fatalf("sequence %d after reopening, not above the cursor %d", res.Seqs[0], cur)
 		}
-		ids, _ := pullAll(t, st, PullRequest{Commune: dakLong, Since: cur})
+		ids, _ := suitePullAll(t, st, PullRequest{Commune: dakLong, Since: cur})
 		if len(ids) != 1 {
 			t.Fatalf("pulled %d from the old cursor, want 1", len(ids))
 		}
@@ -533,14 +533,14 @@ func TestStorageConcurrentPullsNeverSkip(t *testing.T) {
 		for w := range writers {
 			wg.Go(func() {
 				defer writing.Add(-1)
-				dev := testDevice(dakLong)
+				dev := suiteDevice(dakLong)
 				for k := range batches {
 					var recs []data.Record
 					for range perBatch {
-						r := testRecord(dakLong, "v")
+						r := suiteRecord(dakLong, "v")
 						recs = append(recs, r)
 					}
-					if _, err := tryPush(st, dev, fmt.Sprintf("w%d-%d", w, k), recs...); err != nil {
+					if _, err := suiteTryPush(st, dev, fmt.Sprintf("w%d-%d", w, k), recs...); err != nil {
 						t.Error(err)
 						return
 					}
