@@ -104,7 +104,24 @@ func (e *Env) runSync(args []string) int {
 	defer s.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
-	rep, attempts, err := dsync.RunRetrying(ctx, s, *retryFor)
+	last := time.Time{}
+	progress := func(p dsync.Progress) {
+		// a line every 5 s at most, for a person watching a slow link
+		if p.Total == 0 || (time.Since(last) < 5*time.Second && p.Done < p.Total) {
+			return
+		}
+		last = time.Now()
+		verb := "Đang gửi"
+		if p.Phase == "pull" {
+			verb = "Đang nhận"
+		}
+		line := fmt.Sprintf("%s %d/%d bản ghi", verb, p.Done, p.Total)
+		if p.Left > 0 {
+			line += fmt.Sprintf(", còn khoảng %s", p.Left.Round(time.Second))
+		}
+		fmt.Fprintln(e.Stdout, line)
+	}
+	rep, attempts, err := dsync.RunRetrying(ctx, s, *retryFor, progress)
 	fmt.Fprintf(e.Stdout, "Đã gửi %d, đã nhận %d, bị giữ lại %d bản ghi (gửi %s, nhận %s, %s).\n",
 		rep.Pushed, rep.Pulled, len(rep.Quarantined), kb(rep.Sent), kb(rep.Received), rep.Duration.Round(time.Millisecond))
 	if rep.Resync != "" {
@@ -146,6 +163,10 @@ func SyncMessage(err error) string {
 		return "Máy này chưa đăng ký với máy chủ của tỉnh. Hãy chạy: danvan enroll --server ĐỊA_CHỈ --code MÃ."
 	case errors.Is(err, dsync.ErrNeedsEnrolment):
 		return "Máy chủ không chấp nhận máy này nữa (đã bị thu hồi). Hãy xin mã mới và đăng ký lại; dữ liệu trên máy vẫn còn nguyên."
+	case errors.Is(err, dsync.ErrUpdateApp):
+		return "Máy chủ đã dùng phiên bản đồng bộ mới hơn: hãy cập nhật ứng dụng Sổ tay Dân vận. Dữ liệu trên máy vẫn còn nguyên."
+	case errors.Is(err, dsync.ErrServerOld):
+		return "Máy chủ còn dùng phiên bản đồng bộ cũ hơn ứng dụng này: hãy báo quản trị viên cập nhật máy chủ. Dữ liệu trên máy vẫn còn nguyên."
 	case errors.As(err, &se):
 		switch se.Body.Code {
 		case dsync.CodeCodeUsed:

@@ -74,6 +74,16 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 		return Record{}, nil, err
 	}
 	m := obj.meta()
+	// Every value this save writes shares one stamp (taken when the first
+	// is written, after observing prev), so that a save costs one stamp on
+	// the wire; only the insertion order of list entries ticks apart.
+	var now HLC
+	tick := func() HLC {
+		if now.IsZero() {
+			now = clock.Now()
+		}
+		return now
+	}
 	var rec Record
 	if prev != nil {
 		// a new write must order after everything this version holds
@@ -119,17 +129,18 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 				if ok && !old.D && bytes.Equal(old.V, it.v) {
 					continue
 				}
-				now := clock.Now()
-				order := now
+				var order HLC
 				if ok {
 					order = old.O
+				} else {
+					order = clock.Now() // entries added together keep their order
 				}
-				cur[it.id] = Entry{V: it.v, S: now, O: order}
+				cur[it.id] = Entry{V: it.v, S: tick(), O: order}
 				touched = true
 			}
 			for id, old := range cur {
 				if !keep[id] && !old.D {
-					cur[id] = Entry{S: clock.Now(), D: true, O: old.O}
+					cur[id] = Entry{S: tick(), D: true, O: old.O}
 					touched = true
 				}
 			}
@@ -154,7 +165,7 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 			if !ok && isEmptyJSON(v) {
 				continue
 			}
-			rec.Reviews[n] = append(rec.Reviews[n], Write{V: v, S: clock.Now(), B: cur.S})
+			rec.Reviews[n] = append(rec.Reviews[n], Write{V: v, S: tick(), B: cur.S})
 			changed = append(changed, n)
 		default:
 			if old, ok := rec.Fields[n]; ok && bytes.Equal(old.V, v) {
@@ -163,7 +174,7 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 			if _, ok := rec.Fields[n]; !ok && isEmptyJSON(v) && prev != nil {
 				continue
 			}
-			rec.Fields[n] = Field{V: v, S: clock.Now()}
+			rec.Fields[n] = Field{V: v, S: tick()}
 			changed = append(changed, n)
 		}
 	}
@@ -172,7 +183,7 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 		if _, ok := fields[n]; ok || n == deletedField || isEmptyJSON(old.V) {
 			continue
 		}
-		rec.Fields[n] = Field{V: json.RawMessage("null"), S: clock.Now()}
+		rec.Fields[n] = Field{V: json.RawMessage("null"), S: tick()}
 		changed = append(changed, n)
 	}
 	for n, cur := range rec.Lists {
@@ -182,7 +193,7 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 		touched := false
 		for id, e := range cur {
 			if !e.D {
-				cur[id] = Entry{S: clock.Now(), D: true, O: e.O}
+				cur[id] = Entry{S: tick(), D: true, O: e.O}
 				touched = true
 			}
 		}
@@ -195,12 +206,12 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 			continue
 		}
 		if cur, ok := rec.reviewValue(n); ok && !isEmptyJSON(cur.V) {
-			rec.Reviews[n] = append(rec.Reviews[n], Write{V: json.RawMessage("null"), S: clock.Now(), B: cur.S})
+			rec.Reviews[n] = append(rec.Reviews[n], Write{V: json.RawMessage("null"), S: tick(), B: cur.S})
 			changed = append(changed, n)
 		}
 	}
 	if wasDeleted := prev != nil && prev.Deleted(); m.Deleted != wasDeleted {
-		rec.Fields[deletedField] = Field{V: boolJSON(m.Deleted), S: clock.Now()}
+		rec.Fields[deletedField] = Field{V: boolJSON(m.Deleted), S: tick()}
 		changed = append(changed, deletedField)
 	}
 	sort.Strings(changed)

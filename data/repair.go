@@ -55,6 +55,9 @@ func (s *Store) RepairFutureStamps() ([]string, error) {
 				if err := s.appendOutbox(txn, id); err != nil {
 					return err
 				}
+				if err := forgetAcked(txn, id); err != nil {
+					return err
+				}
 				rows = append(rows, row)
 				repaired = append(repaired, id)
 			}

@@ -81,6 +81,16 @@ func (s *Store) RecordIDs() ([]string, error) {
 	return out, nil
 }
 
+// AckedPrefix keys, among the store's settings, the stamp up to which the
+// server is known to hold a record: the sync then sends only what is
+// stamped after it. Requeue and RepairFutureStamps forget it, so that the
+// record goes whole.
+const AckedPrefix = "acked/"
+
+func forgetAcked(txn *badger.Txn, id string) error {
+	return txn.Delete(append(append([]byte{}, pfxMeta...), AckedPrefix+id...))
+}
+
 // Requeue queues the records with the given ids for sending again, as if
 // each had just been changed, without changing them: after enrolling with
 // a server that lost them, or to retry a quarantined record. Ids without
@@ -98,6 +108,9 @@ func (s *Store) Requeue(ids ...string) (int, error) {
 					return err
 				}
 				if err := s.appendOutbox(txn, id); err != nil {
+					return err
+				}
+				if err := forgetAcked(txn, id); err != nil {
 					return err
 				}
 				n++

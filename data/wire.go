@@ -85,7 +85,14 @@ func jsonNames(t reflect.Type, into map[string]bool) {
 // commune's store). It returns a *WireError naming the first bad field.
 // The server runs it on every pushed record, a laptop on every pulled
 // one.
-func CheckWire(r *Record) error {
+func CheckWire(r *Record) error { return checkWire(r, true) }
+
+// CheckWirePart applies the structural checks of CheckWire to a record
+// that carries only some of its fields (a partial push): every check but
+// Validate, which needs the whole record.
+func CheckWirePart(r *Record) error { return checkWire(r, false) }
+
+func checkWire(r *Record, whole bool) error {
 	if u, err := uuid.Parse(r.ID); err != nil || u.String() != r.ID {
 		return wireErr("id", "not a canonical lower-case UUID")
 	} else if u == uuid.Nil {
@@ -194,7 +201,7 @@ func CheckWire(r *Record) error {
 	if err != nil {
 		return wireErr("record", "values do not decode as a %s: %v", r.Kind, err)
 	}
-	if r.Deleted() {
+	if r.Deleted() || !whole {
 		return nil
 	}
 	if err := Validate(obj, nil); err != nil {

@@ -579,6 +579,37 @@ func (b *BadgerStorage) prepare(txn *badger.Txn, req ApplyRequest, first *uint64
 }
 
 // Pull returns a page of changed records; see Storage.
+// Backlog counts the changes stored after since for commune ("" for
+// every commune), reading keys only; the server states it on the first
+// page of a pull, for the laptop's progress.
+func (b *BadgerStorage) Backlog(ctx context.Context, commune string, since uint64) (int, error) {
+	done, err := b.enter()
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	w, _ := b.watermark()
+	prefix := bpFeed
+	if commune != "" {
+		prefix = cat(bpCommune, []byte(commune), []byte{'/'})
+	}
+	n := 0
+	err = b.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Seek(cat(prefix, be64(since+1))); it.Valid(); it.Next() {
+			if binary.BigEndian.Uint64(it.Item().Key()[len(prefix):]) > w {
+				break
+			}
+			if n++; n%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
 func (b *BadgerStorage) Pull(ctx context.Context, req PullRequest) (PullPage, error) {
 	done, err := b.enter()
 	if err != nil {

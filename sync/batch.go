@@ -1,10 +1,7 @@
 package sync
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"fmt"
 
 	"danvan/data"
 )
@@ -22,14 +19,16 @@ const (
 )
 
 // batch is one push: distinct records, the outbox entries they cover,
-// and the gzip body.
+// and the zstd body.
 type batch struct {
 	ids     []string            // record ids, in body order
-	recs    [][]byte            // their JSON, for re-batching a subset
+	recs    []data.Record       // the records, for re-batching a subset
+	since   []data.HLC          // per record: the stamp the server holds (zero: send whole)
 	seqs    map[string][]uint64 // outbox sequences per record id
 	lastSeq uint64              // highest outbox sequence covered
-	body    []byte              // gzip of {"records":[...]}
-	raw     int                 // uncompressed body size
+	commune string
+	body    []byte // zstd of the wbatch
+	raw     int    // uncompressed body size
 }
 
 // entries returns every outbox sequence the batch covers.
@@ -41,59 +40,23 @@ func (b *batch) entries() []uint64 {
 	return out
 }
 
-// batchWriter streams records into a gzip body and knows about how big
-// the compressed body is: it flushes the compressor every flushEvery raw
-// bytes (a sync flush keeps the compression window, so it costs a few
-// bytes) and extrapolates the part not yet flushed.
-type batchWriter struct {
-	buf     bytes.Buffer
-	zw      *gzip.Writer
-	raw     int
-	flushed int // raw bytes written at the last flush
-	n       int
-}
+// prefixAcked keys the stamp up to which the server is known to hold a
+// record: the Updated() of the last version of it the server
+// acknowledged (every later local write is stamped after it, and pulled
+// values are on the server already). A push then sends only what is
+// stamped after it. It is forgotten whenever the record may hold values
+// the server lacks: a requeue (the server lost records, a quarantined
+// record sent again), a repair of future stamps, a need_full answer.
+const prefixAcked = data.AckedPrefix
 
-// flushEvery is how many raw bytes pass between two size checks.
-const flushEvery = 32 << 10
-
-func newBatchWriter() *batchWriter {
-	w := &batchWriter{}
-	w.zw = gzipWriters.Get().(*gzip.Writer)
-	w.zw.Reset(&w.buf)
-	_, _ = w.zw.Write([]byte(`{"records":[`))
-	w.raw = len(`{"records":[`)
-	return w
-}
-
-func (w *batchWriter) add(js []byte) {
-	if w.n > 0 {
-		_, _ = w.zw.Write([]byte{','})
-		w.raw++
+// ackedStamp returns the stamp the server holds of record id (zero when
+// unknown).
+func ackedStamp(st *data.Store, id string) data.HLC {
+	var h data.HLC
+	if b := st.Meta(prefixAcked + id); b != nil {
+		_ = json.Unmarshal(b, &h)
 	}
-	_, _ = w.zw.Write(js)
-	w.raw += len(js)
-	w.n++
-	if w.raw-w.flushed >= flushEvery {
-		_ = w.zw.Flush()
-		w.flushed = w.raw
-	}
-}
-
-// estimate returns about how many compressed bytes the body will have.
-func (w *batchWriter) estimate() int {
-	ratio := 0.25 // before the first flush
-	if w.flushed > 0 {
-		ratio = float64(w.buf.Len()) / float64(w.flushed)
-	}
-	return w.buf.Len() + int(float64(w.raw-w.flushed)*ratio)
-}
-
-func (w *batchWriter) finish() ([]byte, int) {
-	_, _ = w.zw.Write([]byte(`]}`))
-	_ = w.zw.Close()
-	gzipWriters.Put(w.zw)
-	w.zw = nil
-	return w.buf.Bytes(), w.raw + 2
+	return h
 }
 
 // buildBatch reads the outbox after the given sequence and packs records
@@ -103,8 +66,8 @@ func buildBatch(st *data.Store, after uint64, target int) (*batch, error) {
 	if target <= 0 {
 		target = DefaultBatchBytes
 	}
-	b := &batch{seqs: map[string][]uint64{}}
-	w := newBatchWriter()
+	b := &batch{seqs: map[string][]uint64{}, commune: st.Commune()}
+	w := newBatchWriter(b.commune)
 	full := false
 	for !full {
 		entries, err := st.Outbox(after, 256)
@@ -120,14 +83,14 @@ func buildBatch(st *data.Store, after uint64, target int) (*batch, error) {
 				fresh = append(fresh, e.Record)
 			}
 		}
-		raws, err := st.RecordsJSON(fresh)
+		recs, err := st.Records(fresh)
 		if err != nil {
 			return nil, err
 		}
-		byID := make(map[string][]byte, len(raws))
-		for i, js := range raws {
-			if js != nil {
-				byID[fresh[i]] = js
+		byID := make(map[string]*data.Record, len(recs))
+		for i := range recs {
+			if recs[i].ID != "" {
+				byID[recs[i].ID] = &recs[i]
 			}
 		}
 		for _, e := range entries {
@@ -144,16 +107,15 @@ func buildBatch(st *data.Store, after uint64, target int) (*batch, error) {
 				continue
 			}
 			b.seqs[e.Record] = []uint64{e.Seq}
-			js := byID[e.Record]
-			if js == nil {
+			r := byID[e.Record]
+			if r == nil {
 				continue // no such record: the entry is acknowledged with the batch
 			}
-			if !json.Valid(js) {
-				return nil, fmt.Errorf("record %s in the store is not valid JSON", e.Record)
-			}
-			w.add(js)
+			since := ackedStamp(st, r.ID)
+			w.add(w.enc.record(r, since))
 			b.ids = append(b.ids, e.Record)
-			b.recs = append(b.recs, js)
+			b.recs = append(b.recs, *r)
+			b.since = append(b.since, since)
 		}
 	}
 	if len(b.seqs) == 0 {
@@ -166,15 +128,27 @@ func buildBatch(st *data.Store, after uint64, target int) (*batch, error) {
 // subset returns a new batch of the records of b at the given indexes,
 // covering their outbox entries.
 func (b *batch) subset(idx []int) *batch {
-	out := &batch{seqs: map[string][]uint64{}}
-	w := newBatchWriter()
+	out := &batch{seqs: map[string][]uint64{}, commune: b.commune}
+	w := newBatchWriter(b.commune)
 	for _, i := range idx {
 		id := b.ids[i]
 		out.ids = append(out.ids, id)
 		out.recs = append(out.recs, b.recs[i])
+		out.since = append(out.since, b.since[i])
 		out.seqs[id] = b.seqs[id]
-		w.add(b.recs[i])
+		w.add(w.enc.record(&b.recs[i], b.since[i]))
 	}
 	out.body, out.raw = w.finish()
 	return out
+}
+
+// whole returns b with every record sent whole (after a need_full).
+func (b *batch) whole() *batch {
+	idx := make([]int, len(b.ids))
+	for i := range idx {
+		idx[i] = i
+	}
+	c := *b
+	c.since = make([]data.HLC, len(b.ids))
+	return c.subset(idx)
 }

@@ -1,10 +1,7 @@
 package sync
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -40,67 +37,6 @@ func benchLaptop(b *testing.B, ts *testServer, n int) *data.Store {
 	st := enrolledLaptop(b, ts, dakLong)
 	seedHouseholds(b, st, seedVillages(b, st, 20), n-20)
 	return st
-}
-
-// gzipOfRecords is gzip -6 of the records' JSON alone (one array).
-func gzipOfRecords(b *testing.B, st *data.Store) int {
-	b.Helper()
-	ids, _ := st.RecordIDs()
-	recs, err := st.Records(ids)
-	if err != nil {
-		b.Fatal(err)
-	}
-	js, _ := json.Marshal(recs)
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, 6)
-	zw.Write(js)
-	zw.Close()
-	return buf.Len()
-}
-
-// BenchmarkFirstSyncSlowLink: the first sync of 10,000 records through
-// Toxiproxy at 32 KB/s and 300 ms latency, each way. Targets: at most
-// 1.25 × (gzip bytes sent ÷ 32 KB/s), and at most 1.1 × gzip -6 of the
-// records' JSON on the wire per record.
-func BenchmarkFirstSyncSlowLink(b *testing.B) {
-	const n = 10000
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		ts := startServer(b)
-		st := benchLaptop(b, ts, n)
-		px := newProxy(b, ts.addr)
-		proxied(b, st, px)
-		for _, tx := range [][3]string{
-			{"lat_up", "latency", "upstream"}, {"lat_down", "latency", "downstream"},
-		} {
-			toxic(b, px, tx[0], tx[1], tx[2], 1, `{"latency":300}`)
-		}
-		toxic(b, px, "bw_up", "bandwidth", "upstream", 1, `{"rate":32}`)
-		toxic(b, px, "bw_down", "bandwidth", "downstream", 1, `{"rate":32}`)
-		ideal := gzipOfRecords(b, st)
-		b.StartTimer()
-		start := time.Now()
-		rep, err := RunOnce(context.Background(), st, nil)
-		took := time.Since(start)
-		b.StopTimer()
-		if err != nil || rep.Pushed != n {
-			b.Fatalf("sync: %+v %v", rep, err)
-		}
-		bound := time.Duration(float64(rep.PushBytes) / 32000 * float64(time.Second))
-		ratio := float64(took) / float64(bound)
-		wire := float64(rep.Sent+rep.Received) / n
-		perRec := float64(ideal) / n
-		b.ReportMetric(took.Seconds(), "s")
-		b.ReportMetric(ratio, "x_bound")
-		b.ReportMetric(wire, "wireB/rec")
-		b.ReportMetric(wire/perRec, "x_gzip6")
-		tableRow("first sync of 10,000 records, Toxiproxy 32 KB/s + 300 ms each way",
-			fmt.Sprintf("%.1f s = %.2f × (%d gzip bytes ÷ 32 KB/s = %.1f s), %d requests", took.Seconds(), ratio, rep.PushBytes, bound.Seconds(), rep.Requests),
-			"≤ 1.25 ×", ratio <= 1.25)
-		tableRow("wire bytes per record in that sync",
-			fmt.Sprintf("%.1f B (sent %d + received %d) = %.3f × gzip -6 of the JSON (%.1f B)", wire, rep.Sent, rep.Received, wire/perRec, perRec),
-			"≤ 1.1 ×", wire/perRec <= 1.1)
-	}
 }
 
 // rounds is how many times the CPU-bound benchmarks repeat inside one
@@ -161,11 +97,10 @@ func BenchmarkManyDevices(b *testing.B) {
 			if _, err := Enroll(context.Background(), st, ts.URL, ts.code(dakLong, fmt.Sprintf("máy %d", d))); err != nil {
 				b.Fatal(err)
 			}
-			w := newBatchWriter()
+			w := newBatchWriter(dakLong)
 			for _, r := range recs {
 				r.ID = data.NewID()
-				js, _ := json.Marshal(r)
-				w.add(js)
+				w.add(w.enc.record(&r, data.HLC{}))
 			}
 			body, _ := w.finish()
 			devs[d] = dev{api: newTransports(time.Minute).client(ts.URL, tokenOf(st)), body: body}

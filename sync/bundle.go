@@ -763,8 +763,8 @@ func ForwardBundle(ctx context.Context, st *data.Store, bundle []byte) ([]byte, 
 	cfg := Config{}.withDefaults()
 	tr := newTransports(cfg.StallTimeout)
 	defer tr.closeIdle()
-	reply, err := tr.client(k.server, k.token).do(ctx, "bundle", http.MethodPost, PathBundle, bundle, false,
-		map[string]string{"Content-Type": "application/octet-stream"}, nil)
+	reply, err := tr.client(k.server, k.token).do(ctx, "bundle", http.MethodPost, PathBundle, bundle, "",
+		map[string]string{"Content-Type": "application/octet-stream"}, nil, nil)
 	var se *StatusError
 	if errors.As(err, &se) {
 		switch {
@@ -908,7 +908,7 @@ func importBundle(ctx context.Context, st Storage, raw []byte, now time.Time, vi
 			hash.Write([]byte{'\n'})
 		}
 		sum := hash.Sum(nil)
-		merge, err := mergeFor(dev, recs)
+		merge, err := mergeFor(dev, recs, nil)
 		if err != nil {
 			return res, nil, wrap(err)
 		}

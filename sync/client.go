@@ -25,6 +25,12 @@ var (
 	// ErrNeedsEnrolment: the server refused the device token (revoked or
 	// unknown): the cadre must enroll again. Nothing local is lost.
 	ErrNeedsEnrolment = errors.New("the server refused this laptop's token: enroll again")
+	// ErrUpdateApp: the server speaks a newer protocol version (426
+	// upgrade_required): the app must be updated. Nothing local is lost.
+	ErrUpdateApp = errors.New("the server speaks a newer sync protocol: update the app")
+	// ErrServerOld: the server does not know this protocol version's
+	// paths (404 on push or pull): the server must be updated.
+	ErrServerOld = errors.New("the server speaks an older sync protocol: the server must be updated")
 )
 
 // StatusError is an error answer from the server.
@@ -247,18 +253,22 @@ const userAgent = "danvan-sync/1"
 // do sends one request and returns the decoded (gunzipped) answer body.
 // sent, if not nil, is closed once the whole body has been handed to the
 // connection.
-func (c *apiClient) do(ctx context.Context, op, method, path string, body []byte, gz bool, hdr map[string]string, sent chan struct{}) ([]byte, error) {
+//
+// enc is the body's Content-Encoding ("" for none). With stream not nil,
+// a 200 answer's (decompressed) body is handed to stream as it arrives
+// instead of being read whole, and do returns stream's error.
+func (c *apiClient) do(ctx context.Context, op, method, path string, body []byte, enc string, hdr map[string]string, sent chan struct{}, stream func(io.Reader) error) ([]byte, error) {
 	once := new(stdsync.Once)
 	hc := c.client()
 	usedH2C := c.h2c != nil && hc == c.h2c
-	out, err := c.do1With(hc, ctx, op, method, path, body, gz, hdr, sent, once)
+	out, err := c.do1With(hc, ctx, op, method, path, body, enc, hdr, sent, once, stream)
 	if err == nil && usedH2C {
 		c.h2ok.Store(true)
 	}
 	if err != nil && usedH2C && (notH2C(err) || (!c.h2ok.Load() && refusedEarly(err))) {
 		// an HTTP/1.1-only server (or proxy): ask again in HTTP/1.1 and,
 		// when that works (or the refusal was unmistakable), remember
-		out1, err1 := c.do1With(c.h1, ctx, op, method, path, body, gz, hdr, sent, once)
+		out1, err1 := c.do1With(c.h1, ctx, op, method, path, body, enc, hdr, sent, once, stream)
 		if err1 == nil || notH2C(err) {
 			h1Only.Store(c.base, true)
 			c.hcMu.Lock()
@@ -288,7 +298,7 @@ func refusedEarly(err error) bool {
 }
 
 // do1With sends one request through hc.
-func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, path string, body []byte, gz bool, hdr map[string]string, sent chan struct{}, once *stdsync.Once) ([]byte, error) {
+func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, path string, body []byte, enc string, hdr map[string]string, sent chan struct{}, once *stdsync.Once, stream func(io.Reader) error) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -301,11 +311,11 @@ func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, pa
 		req.ContentLength = int64(len(body))
 	}
 	req.Header.Set("User-Agent", userAgent)
-	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("Accept-Encoding", EncodingZstd+", gzip")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
-		if gz {
-			req.Header.Set("Content-Encoding", "gzip")
+		if enc != "" {
+			req.Header.Set("Content-Encoding", enc)
 		}
 	}
 	if c.token != "" {
@@ -327,7 +337,8 @@ func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, pa
 	defer resp.Body.Close()
 	c.noteServerTime(resp.Header, sentAt, time.Now())
 	var r io.Reader = io.LimitReader(resp.Body, 256<<20)
-	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+	switch ce := resp.Header.Get("Content-Encoding"); {
+	case strings.EqualFold(ce, "gzip"):
 		zr, err := gzip.NewReader(r)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -336,6 +347,20 @@ func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, pa
 			return nil, &NetError{Op: op, Err: fmt.Errorf("gzip answer: %w", err)}
 		}
 		r = zr
+	case strings.EqualFold(ce, EncodingZstd):
+		zr, err := newZstdReader(r)
+		if err != nil {
+			return nil, &NetError{Op: op, Err: fmt.Errorf("zstd answer: %w", err)}
+		}
+		defer zr.Close()
+		r = zr
+	}
+	if stream != nil && resp.StatusCode == http.StatusOK {
+		err := stream(r)
+		if err != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
 	}
 	out, err := io.ReadAll(r)
 	if err != nil {
@@ -347,6 +372,12 @@ func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, pa
 	if resp.StatusCode != http.StatusOK {
 		se := &StatusError{Op: op, Status: resp.StatusCode}
 		_ = json.Unmarshal(out, &se.Body)
+		switch {
+		case se.Status == http.StatusUpgradeRequired:
+			return nil, fmt.Errorf("%w: %w", ErrUpdateApp, se)
+		case se.Status == http.StatusNotFound && (op == "push" || op == "pull"):
+			return nil, fmt.Errorf("%w: %w", ErrServerOld, se)
+		}
 		return nil, se
 	}
 	return out, nil
@@ -354,7 +385,7 @@ func (c *apiClient) do1With(hc *http.Client, ctx context.Context, op, method, pa
 
 func (c *apiClient) health(ctx context.Context) (HealthResponse, error) {
 	var h HealthResponse
-	b, err := c.do(ctx, "health", http.MethodGet, PathHealth, nil, false, nil, nil)
+	b, err := c.do(ctx, "health", http.MethodGet, PathHealth, nil, "", nil, nil, nil)
 	if err != nil {
 		return h, err
 	}
@@ -367,7 +398,7 @@ func (c *apiClient) health(ctx context.Context) (HealthResponse, error) {
 func (c *apiClient) enroll(ctx context.Context, req EnrollRequest) (EnrollResponse, error) {
 	var out EnrollResponse
 	body, _ := json.Marshal(req)
-	b, err := c.do(ctx, "enroll", http.MethodPost, PathEnroll, body, false, nil, nil)
+	b, err := c.do(ctx, "enroll", http.MethodPost, PathEnroll, body, "", nil, nil, nil)
 	if err != nil {
 		return out, err
 	}
@@ -379,9 +410,9 @@ func (c *apiClient) enroll(ctx context.Context, req EnrollRequest) (EnrollRespon
 
 // push sends a gzip batch; sent (may be nil) is closed once the body has
 // been handed to the connection.
-func (c *apiClient) push(ctx context.Context, key string, gzBody []byte, sent chan struct{}) (PushResponse, error) {
+func (c *apiClient) push(ctx context.Context, key string, body []byte, sent chan struct{}) (PushResponse, error) {
 	var out PushResponse
-	b, err := c.do(ctx, "push", http.MethodPost, PathPush, gzBody, true, map[string]string{HeaderIdempotencyKey: key}, sent)
+	b, err := c.do(ctx, "push", http.MethodPost, PathPush, body, EncodingZstd, map[string]string{HeaderIdempotencyKey: key}, sent, nil)
 	if err != nil {
 		return out, err
 	}
@@ -391,10 +422,12 @@ func (c *apiClient) push(ctx context.Context, key string, gzBody []byte, sent ch
 	return out, nil
 }
 
-// pull asks for a page after since; echo asks also for the records
-// this device sent itself (during a full resync).
-func (c *apiClient) pull(ctx context.Context, since uint64, limit int, echo bool) (PullResponse, error) {
-	var out PullResponse
+// pull asks for the changes after since; echo asks also for the records
+// this device sent itself (during a full resync). The server streams
+// pages; page is called with each as it arrives (its records decoded,
+// those that do not decode listed in Bad), and an error from page ends
+// the pull with that error. pull returns the last page's More.
+func (c *apiClient) pull(ctx context.Context, since uint64, limit int, echo bool, page func(PullResponse) error) (more bool, err error) {
 	path := PathPull + "?since=" + strconv.FormatUint(since, 10)
 	if limit > 0 {
 		path += "&limit=" + strconv.Itoa(limit)
@@ -402,12 +435,26 @@ func (c *apiClient) pull(ctx context.Context, since uint64, limit int, echo bool
 	if echo {
 		path += "&echo=1"
 	}
-	b, err := c.do(ctx, "pull", http.MethodGet, path, nil, false, nil, nil)
-	if err != nil {
-		return out, err
-	}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return out, &NetError{Op: "pull", Err: fmt.Errorf("decode answer: %w", err)}
-	}
-	return out, nil
+	pages := 0
+	_, err = c.do(ctx, "pull", http.MethodGet, path, nil, "", nil, nil, func(r io.Reader) error {
+		dec := json.NewDecoder(r)
+		for {
+			var wb wbatch
+			if err := dec.Decode(&wb); err == io.EOF && pages > 0 {
+				return nil
+			} else if err != nil {
+				return &NetError{Op: "pull", Err: fmt.Errorf("decode page %d: %w", pages+1, err)}
+			}
+			if wb.V != WireVersion {
+				return &NetError{Op: "pull", Err: fmt.Errorf("page %d of wire version %d, want %d", pages+1, wb.V, WireVersion)}
+			}
+			recs, _, bad := wb.decodeRecords()
+			pages++
+			more = wb.More
+			if err := page(PullResponse{Records: recs, Bad: bad, Cursor: wb.Cursor, More: wb.More, Waiting: wb.Waiting}); err != nil {
+				return err
+			}
+		}
+	})
+	return more, err
 }

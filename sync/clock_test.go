@@ -1,10 +1,7 @@
 package sync
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -41,12 +38,8 @@ func TestFutureStampDoesNotStopALaptop(t *testing.T) {
 		t.Fatal(err)
 	}
 	futureStamps(&recs[0], y2100.UnixMilli())
-	var body bytes.Buffer
-	zw := gzip.NewWriter(&body)
-	_ = json.NewEncoder(zw).Encode(PushRequest{Records: recs})
-	_ = zw.Close()
 	api := newTransports(time.Minute).client(ts.URL, string(a.Meta(metaToken)))
-	if _, err := api.push(context.Background(), data.NewID(), body.Bytes(), nil); err != nil {
+	if _, err := api.push(context.Background(), data.NewID(), zstdBytes(pushBody(t, recs...)), nil); err != nil {
 		t.Fatalf("push of the 2100 record to the 2100 server: %v", err)
 	}
 
@@ -89,7 +82,7 @@ func TestRunRetryingRidesOutAnOutage(t *testing.T) {
 	a := enrolledLaptop(t, ts, "23368")
 	seedVillages(t, a, 2)
 	ts.stop()
-	if _, n, err := RunRetrying(context.Background(), a, 0); err == nil || !Retryable(err) || n != 1 {
+	if _, n, err := RunRetrying(context.Background(), a, 0, nil); err == nil || !Retryable(err) || n != 1 {
 		t.Fatalf("no budget: %d attempts, err %v; want 1 attempt and a connection error", n, err)
 	}
 	back := make(chan struct{})
@@ -98,7 +91,7 @@ func TestRunRetryingRidesOutAnOutage(t *testing.T) {
 		time.Sleep(1500 * time.Millisecond)
 		ts.start()
 	}()
-	rep, n, err := RunRetrying(context.Background(), a, time.Minute)
+	rep, n, err := RunRetrying(context.Background(), a, time.Minute, nil)
 	<-back
 	if err != nil || n < 2 || rep.Pushed != 2 {
 		t.Fatalf("after the outage: %d attempts, pushed %d, err %v", n, rep.Pushed, err)

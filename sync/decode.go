@@ -71,34 +71,70 @@ func readBody(r io.Reader, encoding string, limit int64) ([]byte, *apiError) {
 			return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "decompressed request body is above the limit of %d bytes", limit)
 		}
 		return plain, nil
+	case EncodingZstd:
+		zr, err := newZstdReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "zstd body: %v", err)
+		}
+		defer zr.Close()
+		plain, err := io.ReadAll(io.LimitReader(zr, limit+1))
+		if err != nil {
+			return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "zstd body: %v", err)
+		}
+		if int64(len(plain)) > limit {
+			return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "decompressed request body is above the limit of %d bytes", limit)
+		}
+		return plain, nil
 	}
-	return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "unsupported Content-Encoding %q (want gzip)", encoding)
+	return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "unsupported Content-Encoding %q (want zstd or gzip)", encoding)
 }
 
-// decodePush parses and checks a push body (already decompressed). Every
-// record must have a canonical UUID, a known kind, a commune, a creation
-// stamp, no stamp more than MaxFutureSkew after now, and values that
-// decode into its kind. Bad records are all named in the error.
+// decodePush parses and checks a push body (already decompressed): a
+// wbatch of WireVersion. Every record must have a canonical UUID, a known
+// kind, a commune, a creation stamp, no stamp more than MaxFutureSkew
+// after now, and values that decode into its kind; a whole record must
+// also pass data.CheckWire, a partial one its structural part (the
+// merged record is checked whole before it is stored). Bad records are
+// all named in the error.
 func decodePush(body []byte, now time.Time) (*PushRequest, *apiError) {
-	var req PushRequest
+	var wb wbatch
+	wb.V = -1
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&req); err != nil {
+	if err := dec.Decode(&wb); err != nil {
 		return nil, newAPIError(http.StatusBadRequest, CodeMalformedJSON, "push body: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, newAPIError(http.StatusBadRequest, CodeMalformedJSON, "push body: data after the JSON object")
 	}
-	if req.Records == nil {
+	if wb.V == -1 {
+		return nil, newAPIError(http.StatusBadRequest, CodeMalformedJSON, `push body: no wire version "v"`)
+	}
+	if wb.V != WireVersion {
+		return nil, newAPIError(http.StatusBadRequest, CodeBadRequest, "push body of wire version %d; this server speaks %d", wb.V, WireVersion)
+	}
+	if wb.Records == nil {
 		return nil, newAPIError(http.StatusBadRequest, CodeMalformedJSON, `push body: no "records" array`)
 	}
-	if len(req.Records) > maxBatchRecords {
-		return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "push of %d records is above the limit of %d", len(req.Records), maxBatchRecords)
+	if len(wb.Records) > maxBatchRecords {
+		return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "push of %d records is above the limit of %d", len(wb.Records), maxBatchRecords)
 	}
+	recs, partial, undecoded := wb.decodeRecords()
+	req := PushRequest{Records: recs, Partial: partial}
 	var bad []RecordError
+	broken := map[int]string{}
+	for _, u := range undecoded {
+		broken[u.Index] = u.Err
+	}
 	for i := range req.Records {
-		code, msg := checkRecord(&req.Records[i], now)
+		code, msg := "", ""
+		if e, ok := broken[i]; ok {
+			code, msg = CodeInvalidRecord, e
+		}
 		if code == "" {
-			code, msg = checkSchema(&req.Records[i])
+			code, msg = checkRecord(&req.Records[i], now)
+		}
+		if code == "" {
+			code, msg = checkSchema(&req.Records[i], partial[i])
 		}
 		if code != "" {
 			bad = append(bad, RecordError{Index: i, ID: clipString(req.Records[i].ID, 40), Code: code, Error: msg})
@@ -141,8 +177,12 @@ func checkRecord(r *data.Record, now time.Time) (code, msg string) {
 // UTF-8, NUL, sizes, known field names, nil UUID, negative stamps): a
 // refused record is a 400 invalid_record naming the field. The message
 // names the field and the rule, never the value.
-func checkSchema(r *data.Record) (code, msg string) {
-	err := data.CheckWire(r)
+func checkSchema(r *data.Record, partial bool) (code, msg string) {
+	check := data.CheckWire
+	if partial {
+		check = data.CheckWirePart
+	}
+	err := check(r)
 	if err == nil {
 		return "", ""
 	}

@@ -75,7 +75,10 @@ func TestFaults(t *testing.T) {
 	total := func() int { return ts.count(dakLong) }
 	long := time.Duration(raceScale) * 60 * time.Second
 
-	w := NewWorker(a, Config{Debounce: 5 * time.Millisecond, PollInterval: 50 * time.Millisecond, ProbeInterval: 100 * time.Millisecond,
+	// batches of 16 KB compressed hold about as many records as the
+	// 48 KB gzip batches of wire version 1 did (about 1,000 households), so
+	// that several are in flight at every step
+	w := NewWorker(a, Config{BatchBytes: 16 << 10, Debounce: 5 * time.Millisecond, PollInterval: 50 * time.Millisecond, ProbeInterval: 100 * time.Millisecond,
 		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 300 * time.Millisecond, StallTimeout: 1500 * time.Millisecond})
 	t.Cleanup(w.Stop) // before the stores close, even when the test fails
 	ctx, cancel := context.WithCancel(context.Background())

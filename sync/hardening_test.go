@@ -50,11 +50,10 @@ func TestSchemaRefusedWith400NamingField(t *testing.T) {
 			}
 			tc.mut(&r)
 			// Built by hand: json.Marshal would replace invalid UTF-8.
-			rj, _ := json.Marshal(r)
+			body := pushBody(t, r)
 			if tc.name == "invalid UTF-8" {
-				rj = []byte(strings.Replace(string(rj), `"a\ufffd\ufffdb"`, "\"a\xff\xfeb\"", 1))
+				body = []byte(strings.Replace(string(body), `"a\ufffd\ufffdb"`, "\"a\xff\xfeb\"", 1))
 			}
-			body := []byte(`{"records":[` + string(rj) + `]}`)
 			status, eb, _ := rawPush(t, ts, tok, body)
 			if status != http.StatusBadRequest || len(eb.Records) != 1 {
 				t.Fatalf("status %d, %+v; want 400 naming one record", status, eb)

@@ -134,6 +134,8 @@ type session struct {
 	cfg  Config
 	rep  *Report
 	quar map[string]bool
+	// pushMeter and pullMeter report progress (nil before it is known).
+	pushMeter, pullMeter *progressMeter
 }
 
 func readUint(st *data.Store, key string) uint64 {
@@ -271,6 +273,9 @@ func (s *session) send(ctx context.Context, b *batch, key string) *flight {
 func (s *session) pushAll(ctx context.Context) error {
 	var after uint64
 	var prev *flight
+	if n := s.st.Pending(); n > 0 {
+		s.pushMeter = newProgressMeter("push", n, s.cfg.OnProgress)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return s.abandon(prev, err)
@@ -352,6 +357,14 @@ func (s *session) settle(ctx context.Context, f *flight) error {
 		if err := s.st.Ack(b.entries()...); err != nil {
 			return err
 		}
+		// the server now holds every value of the versions pushed
+		acked := make(map[string][]byte, len(b.ids))
+		for i, id := range b.ids {
+			acked[prefixAcked+id], _ = json.Marshal(b.recs[i].Updated())
+		}
+		if err := s.st.ApplyRemote(nil, acked); err != nil {
+			return err
+		}
 		var cleared []string
 		for _, id := range b.ids {
 			if s.quar[id] {
@@ -365,15 +378,28 @@ func (s *session) settle(ctx context.Context, f *flight) error {
 			}
 		}
 		s.rep.Pushed += len(b.ids)
+		s.pushMeter.add(len(b.entries()))
 		return nil
 	}
 	var se *StatusError
-	if !errors.As(err, &se) {
-		return err
+	if !errors.As(err, &se) || errors.Is(err, ErrUpdateApp) || errors.Is(err, ErrServerOld) {
+		return err // a protocol mismatch refuses every record alike: keep them
 	}
 	switch {
 	case se.Status == http.StatusUnauthorized:
 		return needsEnrolment(se)
+	case se.Status == http.StatusConflict && se.Body.Code == CodeNeedFull && !f.retry:
+		// the server lacks a record pushed partially: send the batch whole
+		keys := make([]string, len(b.ids))
+		for i, id := range b.ids {
+			keys[i] = prefixAcked + id
+		}
+		if err := s.st.DeleteMeta(keys...); err != nil {
+			return err
+		}
+		nf := s.send(ctx, b.whole(), data.NewID())
+		nf.retry = true
+		return s.settle(ctx, nf)
 	case se.Status == http.StatusUnprocessableEntity && !f.retry:
 		nf := s.send(ctx, b, data.NewID()) // the key was taken: a new one
 		nf.retry = true
@@ -445,11 +471,7 @@ func (s *session) split(ctx context.Context, b *batch, se *StatusError) error {
 // drops its outbox entries: the queue moves on.
 func (s *session) quarantine(b *batch, i int, code, reason string) error {
 	id := b.ids[i]
-	var head struct {
-		Kind data.Kind `json:"kind"`
-	}
-	_ = json.Unmarshal(b.recs[i], &head)
-	q := Quarantined{ID: id, Kind: head.Kind, Code: code, Reason: reason, Direction: "push", At: time.Now().UTC()}
+	q := Quarantined{ID: id, Kind: b.recs[i].Kind, Code: code, Reason: reason, Direction: "push", At: time.Now().UTC()}
 	if err := s.putQuarantine(q); err != nil {
 		return err
 	}
@@ -481,7 +503,16 @@ func (s *session) pullAll(ctx context.Context) (requeued bool, err error) {
 			return requeued, err
 		}
 		s.rep.Requests++
-		page, err := s.api.pull(ctx, cursor, s.cfg.PageLimit, mode == resyncExpired)
+		more, err := s.api.pull(ctx, cursor, s.cfg.PageLimit, mode == resyncExpired, func(page PullResponse) error {
+			if s.pullMeter == nil && page.Waiting > len(page.Records) {
+				s.pullMeter = newProgressMeter("pull", page.Waiting, s.cfg.OnProgress)
+			}
+			if err := s.applyPage(page, &cursor, mode); err != nil {
+				return err
+			}
+			s.pullMeter.add(len(page.Records))
+			return nil
+		})
 		var se *StatusError
 		if errors.As(err, &se) {
 			switch {
@@ -515,33 +546,7 @@ func (s *session) pullAll(ctx context.Context) (requeued bool, err error) {
 		if err != nil {
 			return requeued, err
 		}
-		recs := make([]data.Record, 0, len(page.Records))
-		for i, raw := range page.Records {
-			var r data.Record
-			if err := json.Unmarshal(raw, &r); err != nil || r.ID == "" {
-				q := Quarantined{ID: fmt.Sprintf("cursor-%d-record-%d", cursor, i), Code: CodeMalformedJSON, Reason: fmt.Sprintf("record from the server does not decode: %v", err), Direction: "pull", At: time.Now().UTC()}
-				if err := s.putQuarantine(q); err != nil {
-					return requeued, err
-				}
-				continue
-			}
-			recs = append(recs, r)
-		}
-		extra := map[string][]byte{metaCursor: []byte(strconv.FormatUint(page.Cursor, 10))}
-		if recs, err = s.hold(recs, extra); err != nil {
-			return requeued, err
-		}
-		if mode == resyncExpired {
-			for _, r := range recs {
-				extra[prefixSeen+r.ID] = []byte{1}
-			}
-		}
-		if err := s.apply(recs, extra); err != nil {
-			return requeued, err
-		}
-		s.rep.Pulled += len(recs)
-		cursor = page.Cursor
-		if !page.More {
+		if !more {
 			break
 		}
 	}
@@ -551,6 +556,42 @@ func (s *session) pullAll(ctx context.Context) (requeued bool, err error) {
 		}
 	}
 	return requeued, nil
+}
+
+// applyPage commits one pulled page with its cursor: records that do not
+// decode are quarantined, records out of this machine's bounds held, the
+// rest merged.
+func (s *session) applyPage(page PullResponse, cursor *uint64, mode string) error {
+	var err error
+	recs := make([]data.Record, 0, len(page.Records))
+	broken := map[int]bool{}
+	for _, u := range page.Bad {
+		broken[u.Index] = true
+		q := Quarantined{ID: fmt.Sprintf("cursor-%d-record-%d", *cursor, u.Index), Code: CodeMalformedJSON, Reason: fmt.Sprintf("record from the server does not decode: %s", u.Err), Direction: "pull", At: time.Now().UTC()}
+		if err := s.putQuarantine(q); err != nil {
+			return err
+		}
+	}
+	for i, r := range page.Records {
+		if !broken[i] && r.ID != "" {
+			recs = append(recs, r)
+		}
+	}
+	extra := map[string][]byte{metaCursor: []byte(strconv.FormatUint(page.Cursor, 10))}
+	if recs, err = s.hold(recs, extra); err != nil {
+		return err
+	}
+	if mode == resyncExpired {
+		for _, r := range recs {
+			extra[prefixSeen+r.ID] = []byte{1}
+		}
+	}
+	if err := s.apply(recs, extra); err != nil {
+		return err
+	}
+	s.rep.Pulled += len(recs)
+	*cursor = page.Cursor
+	return nil
 }
 
 // releaseFuture sends again a record the server refused as future_stamp
@@ -772,9 +813,10 @@ func Retryable(err error) bool {
 // tries again with exponential backoff and full jitter (from 1 s, capped
 // at 30 s) until budget has passed since the start. Each attempt keeps
 // what the previous ones sent and received, so the report adds them up.
-// It returns the number of attempts made and the last error.
-func RunRetrying(ctx context.Context, store *data.Store, budget time.Duration) (Report, int, error) {
-	cfg := Config{}.withDefaults()
+// It returns the number of attempts made and the last error. progress, if
+// not nil, receives the progress of every attempt.
+func RunRetrying(ctx context.Context, store *data.Store, budget time.Duration, progress func(Progress)) (Report, int, error) {
+	cfg := Config{OnProgress: progress}.withDefaults()
 	tr := newTransports(cfg.StallTimeout)
 	defer tr.closeIdle()
 	deadline := time.Now().Add(budget)

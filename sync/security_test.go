@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -73,11 +74,32 @@ func rawPush(t testing.TB, ts *testServer, token string, body []byte) (int, Erro
 
 func pushBody(t testing.TB, recs ...data.Record) []byte {
 	t.Helper()
-	b, err := json.Marshal(PushRequest{Records: recs})
-	if err != nil {
-		t.Fatal(err)
+	commune := ""
+	if len(recs) > 0 {
+		commune = recs[0].Commune
 	}
-	return b
+	return EncodePush(commune, recs)
+}
+
+// decodePull decodes a pull answer (a stream of pages) into one page: the
+// records of all pages, the last page's cursor and more.
+func decodePull(b []byte) (PullResponse, error) {
+	var out PullResponse
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for n := 0; ; n++ {
+		var wb wbatch
+		if err := dec.Decode(&wb); err == io.EOF && n > 0 {
+			return out, nil
+		} else if err != nil {
+			return out, err
+		}
+		recs, _, bad := wb.decodeRecords()
+		if len(bad) > 0 {
+			return out, fmt.Errorf("page %d: %+v", n, bad)
+		}
+		out.Records = append(out.Records, recs...)
+		out.Cursor, out.More = wb.Cursor, wb.More
+	}
 }
 
 // sampleRecord returns a valid village record of commune, as a laptop
@@ -118,16 +140,14 @@ func TestPullNeverShowsAnotherCommune(t *testing.T) {
 	// and on the wire, with the Mô Rai token, from cursor 0
 	status, b := rawRequest(t, http.MethodGet, ts.URL+PathPull+"?since=0", tokenOf(c), nil, nil)
 	var page PullResponse
-	if status != 200 || json.Unmarshal(b, &page) != nil {
+	if status != 200 || func() (err error) { page, err = decodePull(b); return }() != nil {
 		t.Fatalf("pull: %d %s", status, b)
 	}
 	status, b = rawRequest(t, http.MethodGet, ts.URL+PathPull+"?since=0&echo=1", tokenOf(c), nil, nil)
-	if status != 200 || json.Unmarshal(b, &page) != nil || len(page.Records) != 42 {
+	if status != 200 || func() (err error) { page, err = decodePull(b); return }() != nil || len(page.Records) != 42 {
 		t.Fatalf("pull with echo: %d, %d records", status, len(page.Records))
 	}
-	for _, js := range page.Records {
-		var r data.Record
-		_ = json.Unmarshal(js, &r)
+	for _, r := range page.Records {
 		if r.Commune != moRai {
 			t.Fatalf("Mô Rai token got a record of %s", r.Commune)
 		}
@@ -313,11 +333,11 @@ func TestProvinceTokenReadsEveryCommuneAndWritesNone(t *testing.T) {
 	}
 	status, b := rawRequest(t, http.MethodGet, ts.URL+PathPull+"?since=0", token, nil, nil)
 	var page PullResponse
-	if status != 200 || json.Unmarshal(b, &page) != nil || len(page.Records) != 5 {
+	if status != 200 || func() (err error) { page, err = decodePull(b); return }() != nil || len(page.Records) != 5 {
 		t.Fatalf("province pull: %d, %d records, want 5", status, len(page.Records))
 	}
 	status, b = rawRequest(t, http.MethodGet, ts.URL+PathPull+"?since=0&commune="+moRai, token, nil, nil)
-	if status != 200 || json.Unmarshal(b, &page) != nil || len(page.Records) != 3 {
+	if status != 200 || func() (err error) { page, err = decodePull(b); return }() != nil || len(page.Records) != 3 {
 		t.Fatalf("province pull of one commune: %d, %d records, want 3", status, len(page.Records))
 	}
 	if status, eb, _ := rawPush(t, ts, token, pushBody(t, sampleRecord(t, dakLong))); status != http.StatusForbidden || eb.Code != CodeReadOnly {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	stdsync "sync"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"danvan/data"
 )
@@ -103,6 +106,11 @@ func NewServer(cfg ServerConfig) *Server {
 	s.mux.HandleFunc(PathPush, s.handlePush)
 	s.mux.HandleFunc(PathPull, s.handlePull)
 	s.mux.HandleFunc(PathBundle, s.handleBundle)
+	for _, old := range []string{pathPushV1, pathPullV1} {
+		s.mux.HandleFunc(old, func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, r, newAPIError(http.StatusUpgradeRequired, CodeUpgradeRequired, "%s", upgradeMessage))
+		})
+	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, newAPIError(http.StatusNotFound, CodeNotFound, "no endpoint %s", clipString(r.URL.Path, 80)))
 	})
@@ -248,14 +256,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, body []byte) 
 	_, _ = w.Write(body)
 }
 
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		if strings.EqualFold(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]), "gzip") {
-			return true
-		}
-	}
-	return false
-}
+func acceptsGzip(r *http.Request) bool { return acceptsEncoding(r, "gzip") }
 
 func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 	info(r).code = e.Body.Code
@@ -355,7 +356,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hash := sha256.Sum256(body)
-	merge, err := mergeFor(dev, req.Records)
+	merge, err := mergeFor(dev, req.Records, req.Partial)
 	if err != nil {
 		writeError(w, r, newAPIError(http.StatusBadRequest, CodeInvalidRecord, "%v", err))
 		return
@@ -390,10 +391,19 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 // de-duplicated) and their JSON are computed here, in the request's
 // goroutine, so that the storage's single writer only merges records
 // that already exist.
-func mergeFor(dev Device, recs []data.Record) (MergeFunc, error) {
+//
+// A partial record (only the fields the laptop believes the server
+// lacks) is merged into the stored one and the result checked whole with
+// data.CheckWire; a partial record the server does not hold is refused
+// 409 need_full, and the laptop sends it whole. The laptop does not hold
+// the merged version of a partial push, so it is never "own".
+func mergeFor(dev Device, recs []data.Record, partial []bool) (MergeFunc, error) {
 	norm := make([]data.Record, len(recs))
 	normJS := make([][]byte, len(recs))
 	for i, in := range recs {
+		if partial != nil && partial[i] {
+			continue
+		}
 		norm[i] = data.Merge(in, in)
 		js, err := json.Marshal(norm[i])
 		if err != nil {
@@ -402,6 +412,11 @@ func mergeFor(dev Device, recs []data.Record) (MergeFunc, error) {
 		normJS[i] = js
 	}
 	return func(i int, old *data.Record, in data.Record) (data.Record, []byte, bool, error) {
+		part := partial != nil && partial[i]
+		if old == nil && part {
+			return data.Record{}, nil, false, &RejectError{Status: http.StatusConflict, Record: RecordError{Index: i, ID: in.ID, Code: CodeNeedFull,
+				Error: "the server does not hold this record: send it whole"}}
+		}
 		if old == nil {
 			return norm[i], normJS[i], true, nil
 		}
@@ -414,11 +429,16 @@ func mergeFor(dev Device, recs []data.Record) (MergeFunc, error) {
 				Error: fmt.Sprintf("record is stored as a %s, pushed as a %s", old.Kind, in.Kind)}}
 		}
 		merged := data.Merge(*old, in)
+		if part {
+			if code, msg := checkSchema(&merged, false); code != "" {
+				return data.Record{}, nil, false, &RejectError{Status: http.StatusBadRequest, Record: RecordError{Index: i, ID: in.ID, Code: code, Error: msg}}
+			}
+		}
 		js, err := json.Marshal(merged)
 		if err != nil {
 			return data.Record{}, nil, false, fmt.Errorf("encode merged %s: %w", in.ID, err)
 		}
-		return merged, js, bytes.Equal(js, normJS[i]), nil
+		return merged, js, !part && bytes.Equal(js, normJS[i]), nil
 	}, nil
 }
 
@@ -474,21 +494,111 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.storageError("pull", err))
 		return
 	}
-	info(r).records = len(page.Records)
-	n := 64
-	for _, rec := range page.Records {
-		n += len(rec) + 1
+	s.streamPull(w, r, pr, page)
+}
+
+// Bounds of one pull answer: pages are streamed one after the other
+// until no change waits, or pullStreamTime has passed since the request
+// came (the answer must end well within the write timeout at 2G speed),
+// or pullStreamRecords records were sent; the laptop then asks again
+// from the last page's cursor.
+const (
+	pullStreamTime    = 40 * time.Second
+	pullStreamRecords = 200000
+)
+
+// streamPull writes the answer of a pull: a stream of pages, each one
+// wbatch document on its own line with its cursor, compressed as a whole
+// (zstd when the client accepts it, else gzip, else none) and flushed
+// after each page, so the laptop commits every page as it arrives and a
+// dropped link loses at most the page in flight.
+func (s *Server) streamPull(w http.ResponseWriter, r *http.Request, pr PullRequest, page PullPage) {
+	h := w.Header()
+	h.Set("Content-Type", "application/x-ndjson")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "Accept-Encoding")
+	var out io.Writer = w
+	var flush func() error
+	switch {
+	case acceptsEncoding(r, EncodingZstd):
+		zw := zstdWriters.Get().(*zstd.Encoder)
+		zw.Reset(w)
+		defer func() { _ = zw.Close(); zstdWriters.Put(zw) }()
+		h.Set("Content-Encoding", EncodingZstd)
+		out, flush = zw, zw.Flush
+	case acceptsEncoding(r, "gzip"):
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(w)
+		defer func() { _ = zw.Close(); gzipWriters.Put(zw) }()
+		h.Set("Content-Encoding", "gzip")
+		out, flush = zw, zw.Flush
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, n))
-	buf.WriteString(`{"records":[`)
-	for i, rec := range page.Records {
-		if i > 0 {
-			buf.WriteByte(',')
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	started := time.Now()
+	sent := 0
+	waiting := 0
+	if bl, ok := s.cfg.Storage.(backlogger); ok && page.More {
+		waiting, _ = bl.Backlog(r.Context(), pr.Commune, pr.Since)
+	}
+	for {
+		wb := wbatch{V: WireVersion, Commune: pr.Commune, Records: make([]wrecord, 0, len(page.Records)), Cursor: page.Cursor, More: page.More, Waiting: waiting}
+		waiting = 0
+		enc := newWireEncoder(pr.Commune)
+		for _, js := range page.Records {
+			var rec data.Record
+			if err := json.Unmarshal(js, &rec); err != nil {
+				s.log.Error("pull: stored record does not decode", "err", err)
+				return
+			}
+			wb.Records = append(wb.Records, enc.record(&rec, data.HLC{}))
 		}
-		buf.Write(rec)
+		wb.Devices = enc.devs
+		if wb.Devices == nil {
+			wb.Devices = []string{}
+		}
+		line, _ := json.Marshal(wb)
+		line = append(line, '\n')
+		if _, err := out.Write(line); err != nil {
+			return
+		}
+		if flush != nil {
+			if err := flush(); err != nil {
+				return
+			}
+		}
+		_ = rc.Flush()
+		sent += len(page.Records)
+		info(r).records = sent
+		if !page.More || time.Since(started) > pullStreamTime || sent >= pullStreamRecords || r.Context().Err() != nil {
+			return
+		}
+		pr.Since = page.Cursor
+		next, err := s.cfg.Storage.Pull(r.Context(), pr)
+		if err != nil {
+			// the page sent says More: the laptop asks again from its cursor
+			s.log.Warn("pull: next page", "err", err)
+			return
+		}
+		page = next
 	}
-	fmt.Fprintf(buf, `],"cursor":%d,"more":%t}`, page.Cursor, page.More)
-	writeJSON(w, r, http.StatusOK, buf.Bytes())
+}
+
+// backlogger is a Storage that can count the changes stored after a
+// cursor, for one commune ("" for all): the first page of a pull says
+// how many wait, so that the laptop shows its progress and time left.
+type backlogger interface {
+	Backlog(ctx context.Context, commune string, since uint64) (int, error)
+}
+
+// acceptsEncoding reports whether the request's Accept-Encoding names enc.
+func acceptsEncoding(r *http.Request, enc string) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		if strings.EqualFold(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]), enc) {
+			return true
+		}
+	}
+	return false
 }
 
 // Enrolment brute-force guard. Codes carry 60 random bits, so guessing

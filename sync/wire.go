@@ -13,24 +13,35 @@
 package sync
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"danvan/data"
 )
 
-// ProtocolVersion is the version of the wire protocol; it is the "v1" in
-// every path.
-const ProtocolVersion = 1
+// ProtocolVersion is the version of the wire protocol: the version of
+// the push and pull paths and of their bodies (WireVersion). Health and
+// enrolment kept their v1 form.
+const ProtocolVersion = WireVersion
 
 // The endpoints, relative to the server's base URL.
 const (
 	PathHealth = "/v1/health"
 	PathEnroll = "/v1/enroll"
-	PathPush   = "/v1/push"
-	PathPull   = "/v1/pull"
+	PathPush   = "/v2/push"
+	PathPull   = "/v2/pull"
 )
+
+// The endpoints of protocol version 1, answered 426 upgrade_required so
+// that a laptop on the old protocol tells its user to update the app.
+const (
+	pathPushV1 = "/v1/push"
+	pathPullV1 = "/v1/pull"
+)
+
+// upgradeMessage is the error text of a 426: the version 1 client shows
+// a server's error text, so it is in Vietnamese first.
+const upgradeMessage = "Phiên bản ứng dụng đã cũ, máy chủ không nhận nữa: hãy cập nhật ứng dụng Sổ tay Dân vận. (This app version is too old for the server: update the app.)"
 
 // HeaderServerTime names the header in which the server states its clock
 // (Unix milliseconds) in every answer; the laptop compares it with its
@@ -67,6 +78,8 @@ const (
 	CodeTooLarge          = "too_large"              // 413: the body is above the server's limit
 	CodeIdempotencyReused = "idempotency_key_reused" // 422: the key was used with a different body
 	CodeNotFound          = "not_found"              // 404: no such endpoint
+	CodeUpgradeRequired   = "upgrade_required"       // 426: the client speaks an older protocol version
+	CodeNeedFull          = "need_full"              // 409: a partial record the server does not hold: send it whole
 	CodeMethod            = "method_not_allowed"     // 405
 	CodeUnavailable       = "unavailable"            // 503: the server is shutting down
 	CodeInternal          = "internal"               // 500
@@ -103,10 +116,13 @@ func (e RecordError) String() string {
 	return fmt.Sprintf("record %d (%s): %s", e.Index, e.ID, e.Error)
 }
 
-// PushRequest is the body of POST /v1/push (gzip-compressed).
+// PushRequest is a decoded push (its body is a wbatch, zstd-compressed).
 type PushRequest struct {
 	// Records are the records to merge, at most 20,000.
 	Records []data.Record `json:"records"`
+	// Partial[i] is true when record i carries only the fields the
+	// laptop believes the server lacks.
+	Partial []bool `json:"-"`
 }
 
 // PushResponse answers a push per record: Seqs[i] is the server sequence
@@ -120,12 +136,18 @@ type PushResponse struct {
 	Replayed bool `json:"replayed,omitempty"`
 }
 
-// PullResponse is the body of GET /v1/pull: records changed after the
-// cursor sent, oldest change first, the cursor to send next time, and
-// whether more changes wait.
+// PullResponse is one page of GET /v2/pull, decoded: records changed
+// after the cursor sent, oldest change first, the cursor to send next
+// time, and whether more changes wait. On the wire the answer is a
+// stream of such pages (wbatch, one JSON document per line).
 type PullResponse struct {
 	// Records are the changed records, oldest change first.
-	Records []json.RawMessage `json:"records"`
+	Records []data.Record `json:"records"`
+	// Bad are the records of the page whose compact form did not decode.
+	Bad []wireDecodeError `json:"-"`
+	// Waiting, on the first page of an answer, is about how many changes
+	// waited after the cursor asked from (0 when the server cannot tell).
+	Waiting int `json:"-"`
 	// Cursor is the cursor to send next time.
 	Cursor uint64 `json:"cursor"`
 	// More is true when more changes wait after Cursor.

@@ -39,6 +39,50 @@ type Config struct {
 	// Logger receives the worker's own log lines (never record content);
 	// nil discards.
 	Logger *slog.Logger
+	// OnProgress, if not nil, is called as a sync moves records (after
+	// every push batch and pull page); the Worker sets it to update
+	// Status.Progress.
+	OnProgress func(Progress)
+}
+
+// Progress is how far the sync in progress has come.
+type Progress struct {
+	// Phase is "push" or "pull" ("" when no sync moves records).
+	Phase string
+	// Done counts the records moved so far in this phase; Total is how
+	// many there are to move (0 when unknown; for a pull, the server's
+	// count of changes waiting, which may include a few this laptop has).
+	Done, Total int
+	// Left is the time left, estimated from the rate so far (0 when
+	// unknown).
+	Left time.Duration
+}
+
+// progressMeter estimates the time left of one phase.
+type progressMeter struct {
+	phase string
+	start time.Time
+	total int
+	done  int
+	emit  func(Progress)
+}
+
+func newProgressMeter(phase string, total int, emit func(Progress)) *progressMeter {
+	return &progressMeter{phase: phase, start: time.Now(), total: total, emit: emit}
+}
+
+// add counts n more records moved and reports the progress.
+func (m *progressMeter) add(n int) {
+	if m == nil || m.emit == nil {
+		return
+	}
+	m.done += n
+	p := Progress{Phase: m.phase, Done: m.done, Total: max(m.total, m.done)}
+	if m.done > 0 && m.total > m.done {
+		el := time.Since(m.start)
+		p.Left = time.Duration(float64(el) / float64(m.done) * float64(m.total-m.done)).Round(time.Millisecond)
+	}
+	m.emit(p)
 }
 
 func (c Config) withDefaults() Config {
@@ -113,6 +157,8 @@ type Status struct {
 	// exchange (0 before any); ClockWrong is true beyond ClockWarnSkew.
 	ClockSkew  time.Duration
 	ClockWrong bool
+	// Progress is how far the sync in progress has come (zero when idle).
+	Progress Progress
 }
 
 // Worker syncs a store in the background: soon after every save while
@@ -140,6 +186,13 @@ func NewWorker(store *data.Store, cfg Config) *Worker {
 	cfg = cfg.withDefaults()
 	w := &Worker{store: store, cfg: cfg, tr: newTransports(cfg.StallTimeout),
 		kick: make(chan string, 1), saved: make(chan struct{}, 1)}
+	user := cfg.OnProgress
+	w.cfg.OnProgress = func(p Progress) {
+		w.refresh(func(s *Status) { s.Progress = p })
+		if user != nil {
+			user(p)
+		}
+	}
 	store.OnWrite(func() {
 		select {
 		case w.saved <- struct{}{}:
@@ -327,6 +380,7 @@ func (w *Worker) loop(ctx context.Context, done chan struct{}) {
 		}
 		w.refresh(func(s *Status) { s.Syncing = true; s.NextAttempt = time.Time{} })
 		rep, err := syncOnce(ctx, w.store, w.cfg, w.tr, trigger)
+		w.refresh(func(s *Status) { s.Progress = Progress{} })
 		if ctx.Err() != nil {
 			w.refresh(func(s *Status) { s.Syncing = false })
 			return

@@ -214,7 +214,8 @@ func loadConflicts(sh *Shell, st *data.Store) ([]ConflictItem, error) {
 
 // conflictFieldLabel names a review field as the forms do.
 func conflictFieldLabel(sh *Shell, kind data.Kind, field string) string {
-	ids := map[string]string{"status": "field.concern.status", "assignee": "concerns.field.assignee", "deadline": "concerns.field.deadline"}
+	ids := map[string]string{"status": "field.concern.status", "assignee": "concerns.field.assignee", "deadline": "concerns.field.deadline",
+		"summary": "field.concern.summary", "content": "concerns.field.content"}
 	if id, ok := ids[field]; ok && kind == data.KindConcern {
 		return sh.T(id)
 	}
@@ -316,15 +317,27 @@ func (c *ConflictsScreen) showDetail() {
 	for _, f := range it.Fields {
 		c.Detail.Add(widget.NewSeparator())
 		c.Detail.Add(sectionTitle(f.Label))
+		if data.IsTextReviewField(it.Kind, f.Field) {
+			// Two texts are read side by side: one column per version,
+			// its button under it.
+			cols := container.NewGridWithColumns(len(f.Choices))
+			for _, ch := range f.Choices {
+				cols.Add(c.choiceCard(it, f, ch, true))
+			}
+			c.Detail.Add(cols)
+			continue
+		}
 		for _, ch := range f.Choices {
-			c.Detail.Add(c.choiceCard(it, f, ch))
+			c.Detail.Add(c.choiceCard(it, f, ch, false))
 		}
 	}
 	c.Detail.Refresh()
 }
 
-// choiceCard shows one value with who set it and when, and its button.
-func (c *ConflictsScreen) choiceCard(it *ConflictItem, f ConflictField, ch ConflictChoice) fyne.CanvasObject {
+// choiceCard shows one value with who set it and when, and its button:
+// beside the value, or under it when column is true (a text shown side
+// by side with the other version).
+func (c *ConflictsScreen) choiceCard(it *ConflictItem, f ConflictField, ch ConflictChoice, column bool) fyne.CanvasObject {
 	sh := c.sh
 	head := sh.T("conflicts.other_value")
 	btn := sh.T("conflicts.pick")
@@ -341,6 +354,10 @@ func (c *ConflictsScreen) choiceCard(it *ConflictItem, f ConflictField, ch Confl
 		pick.Importance = widget.HighImportance
 	}
 	c.Picks = append(c.Picks, pick)
+	if column {
+		value.TextStyle = fyne.TextStyle{}
+		return widget.NewCard("", head, container.NewBorder(nil, container.NewVBox(who, pick), nil, nil, value))
+	}
 	return widget.NewCard("", head, container.NewBorder(nil, nil, nil, container.NewCenter(pick), container.NewVBox(value, who)))
 }
 
@@ -360,9 +377,18 @@ func (c *ConflictsScreen) Pick(id, field string, value json.RawMessage, text, la
 		if err != nil {
 			sh.ShowError(err)
 		} else {
-			c.Done.SetText(sh.T("conflicts.picked", "Value", text, "Field", label))
+			c.Done.SetText(sh.T("conflicts.picked", "Value", clip(text, 60), "Field", label))
 			c.Done.Show()
 		}
 		c.Refresh()
 	})
+}
+
+// clip shortens s to at most n characters, ending with "…" when cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"danvan/data"
@@ -136,5 +137,108 @@ func TestConflictsViewPickResolvesAndSyncs(t *testing.T) {
 	var onB data.Concern
 	if err := b.Load(c.ID, &onB); err != nil || onB.Status != data.StatusForwarded || len(b.Conflicted()) != 0 {
 		t.Fatalf("the other laptop has status %q and %d conflicts (%v)", onB.Status, len(b.Conflicted()), err)
+	}
+}
+
+// TestConflictsViewShowsBothTexts (issue 9, part 2): two cadres rewrite
+// the same concern's summary offline; neither text vanishes. The Xung đột
+// view shows both side by side, each with who wrote it and its own button,
+// and the text picked is the one both laptops keep.
+func TestConflictsViewShowsBothTexts(t *testing.T) {
+	ts := startSyncServer(t)
+	sh := newTestShell(t, "")
+	firstRun(t, sh, "Y Sáng")
+	s := enrollFromScreen(t, sh, ts)
+	a := sh.Store()
+	v := &data.Village{Name: "Làng Kon Dồn", VillageKind: data.VillageLang}
+	if err := a.Save(v); err != nil {
+		t.Fatal(err)
+	}
+	c := &data.Concern{ConcernKind: data.ConcernPetition, Channel: data.ChannelReception, Received: data.Today(), Village: v.ID,
+		RaiserKind: data.RaiserText, RaiserText: "A Thủy", Topic: "ha_tang", Summary: "Đường vào làng sạt lở", Complexity: data.ComplexityNormal, People: 1}
+	if err := a.Save(c); err != nil {
+		t.Fatal(err)
+	}
+	tapSyncNow(t, sh, s)
+	b, err := data.Open(t.TempDir(), data.Options{Actor: "Y Blếch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	ctx := context.Background()
+	if _, err := dsync.Enroll(ctx, b, ts.URL, ts.code(t, "Cán bộ B")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dsync.RunOnce(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	const mineText, theirsText = "Đường vào làng sạt lở sau mưa lũ, xe máy không qua được", "Sạt lở 30 m đường liên thôn, cần kè gấp"
+	rewrite := func(st *data.Store, text string) {
+		t.Helper()
+		var cc data.Concern
+		if err := st.Load(c.ID, &cc); err != nil {
+			t.Fatal(err)
+		}
+		cc.Summary = text
+		if err := st.Save(&cc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rewrite(b, theirsText)
+	if _, err := dsync.RunOnce(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	rewrite(a, mineText)
+	tapSyncNow(t, sh, s)
+	syncUntil(t, sh, "the conflict", func() bool { return s.Status().Conflicts == 1 })
+
+	test.Tap(s.ShowConflicts)
+	sh.wait()
+	cv, ok := sh.Current().(*ConflictsScreen)
+	if !ok {
+		t.Fatalf("Xem xung đột shows %T", sh.Current())
+	}
+	items := cv.Items()
+	if len(items) != 1 || len(items[0].Fields) != 1 {
+		t.Fatalf("conflicts listed: %+v", items)
+	}
+	f := items[0].Fields[0]
+	if f.Field != "summary" || f.Label != sh.T("field.concern.summary") || len(f.Choices) != 2 {
+		t.Fatalf("conflicted field: %+v", f)
+	}
+	shown := allTexts(cv.Detail)
+	for _, want := range []string{mineText, theirsText, shortDevice(b.Device()), sh.T("conflicts.device_this"), sh.T("field.concern.summary")} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the detail does not show %q:\n%s", want, shown)
+		}
+	}
+	// side by side: one grid of two columns holds both texts
+	var grid *fyne.Container
+	for _, o := range cv.Detail.Objects {
+		if g, ok := o.(*fyne.Container); ok && len(g.Objects) == 2 && strings.Contains(allTexts(g), mineText) && strings.Contains(allTexts(g), theirsText) {
+			grid = g
+		}
+	}
+	if grid == nil {
+		t.Fatal("the two texts are not shown side by side")
+	}
+	if l, r := grid.Objects[0].Position(), grid.Objects[1].Position(); r.X <= l.X || r.Y != l.Y {
+		t.Errorf("the columns are at %v and %v, not side by side", l, r)
+	}
+	i := slices.IndexFunc(f.Choices, func(ch ConflictChoice) bool { return ch.Text == theirsText })
+	test.Tap(cv.Picks[i])
+	sh.wait()
+	if n := len(a.Conflicted()); n != 0 {
+		t.Fatalf("%d conflicts left after the pick", n)
+	}
+	tapSyncNow(t, sh, s)
+	if _, err := dsync.RunOnce(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, st := range map[string]*data.Store{"this laptop": a, "the other laptop": b} {
+		var got data.Concern
+		if err := st.Load(c.ID, &got); err != nil || got.Summary != theirsText {
+			t.Errorf("%s keeps the summary %q (%v)", name, got.Summary, err)
+		}
 	}
 }

@@ -2,8 +2,11 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -86,5 +89,33 @@ func TestOpenListRefreshesOnPull(t *testing.T) {
 		if want := strings.HasSuffix(l.Title, "Làng Đăk Xú"); marked != want {
 			t.Errorf("village %q marked=%v, want %v", l.Title, marked, want)
 		}
+	}
+}
+
+// TestSyncProgressAndUpdateTexts: the Đồng bộ page says how far a sync
+// has come and about how long is left, and a protocol mismatch is told
+// as what to do, in Vietnamese.
+func TestSyncProgressAndUpdateTexts(t *testing.T) {
+	sh := newTestShell(t, "")
+	cases := []struct {
+		p    dsync.Progress
+		want string
+	}{
+		{dsync.Progress{Phase: "pull", Done: 3200, Total: 10000, Left: 130 * time.Second}, "Đang nhận 3.200/10.000 bản ghi, còn khoảng 2 phút"},
+		{dsync.Progress{Phase: "push", Done: 40, Total: 100, Left: 12 * time.Second}, "Đang gửi 40/100 thay đổi, còn khoảng 12 giây"},
+		{dsync.Progress{Phase: "push", Done: 100, Total: 100}, "Đang gửi 100/100 thay đổi"},
+	}
+	for _, c := range cases {
+		if got := sh.progressText(c.p); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.p, got, c.want)
+		}
+	}
+	for _, err := range []error{fmt.Errorf("push: %w", dsync.ErrUpdateApp), errors.New("sync: " + dsync.ErrUpdateApp.Error())} {
+		if got := sh.syncErrorText(err); !strings.Contains(got, "cập nhật ứng dụng") {
+			t.Errorf("%v is told as %q", err, got)
+		}
+	}
+	if got := sh.syncErrorMessage(dsync.ErrServerOld.Error()); !strings.Contains(got, "cập nhật máy chủ") {
+		t.Errorf("an older server is told as %q", got)
 	}
 }

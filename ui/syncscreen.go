@@ -189,6 +189,10 @@ func (sh *Shell) syncErrorText(err error) string {
 		return sh.T("sync.err.cancelled")
 	case errors.Is(err, dsync.ErrNeedsEnrolment):
 		return sh.T("sync.err.revoked")
+	case errors.Is(err, dsync.ErrUpdateApp):
+		return sh.T("sync.err.update_app")
+	case errors.Is(err, dsync.ErrServerOld):
+		return sh.T("sync.err.server_old")
 	case errors.As(err, &se):
 		return sh.serverErrorText(se.Status, se.Body.Code, err.Error())
 	case errors.As(err, &ne) && ne.Offline:
@@ -215,6 +219,10 @@ func (sh *Shell) syncErrorMessage(msg string) string {
 		return ""
 	case strings.Contains(msg, dsync.ErrNeedsEnrolment.Error()):
 		return sh.T("sync.err.revoked")
+	case strings.Contains(msg, dsync.ErrUpdateApp.Error()):
+		return sh.T("sync.err.update_app")
+	case strings.Contains(msg, dsync.ErrServerOld.Error()):
+		return sh.T("sync.err.server_old")
 	case strings.Contains(msg, dsync.ErrNotEnrolled.Error()):
 		return sh.T("sync.err.not_enrolled")
 	case strings.Contains(msg, "cannot reach the server"):
@@ -231,6 +239,29 @@ func (sh *Shell) syncErrorMessage(msg string) string {
 		return sh.serverErrorText(status, m[2], msg)
 	}
 	return sh.T("sync.err.other", "Detail", msg)
+}
+
+// progressText says how far a sync has come and about how long is left:
+// "Đang nhận 3.200/10.000 bản ghi, còn khoảng 2 phút".
+func (sh *Shell) progressText(p dsync.Progress) string {
+	id := "sync.progress_push"
+	if p.Phase == "pull" {
+		id = "sync.progress_pull"
+	}
+	text := sh.T(id, "Done", formatCount(p.Done), "Total", formatCount(p.Total))
+	if p.Left > 0 {
+		text += sh.T("sync.progress_left", "Left", sh.leftText(p.Left))
+	}
+	return text
+}
+
+// leftText rounds a time left for a person: seconds under a minute,
+// minutes after.
+func (sh *Shell) leftText(d time.Duration) string {
+	if d < time.Minute {
+		return sh.T("time.seconds", "Count", max(1, int(d.Seconds()+0.5)))
+	}
+	return sh.T("time.minutes", "Count", int(d.Minutes()+0.5))
 }
 
 // serverErrorText explains an error answer of the server.
@@ -513,6 +544,8 @@ func (s *SyncScreen) show(st dsync.Status) {
 	}
 	s.State.Refresh()
 	switch {
+	case st.Syncing && st.Progress.Total > 0:
+		s.Online.SetText(sh.progressText(st.Progress))
 	case st.Syncing:
 		s.Online.SetText(sh.T("sync.syncing"))
 	case !enrolled:

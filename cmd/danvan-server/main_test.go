@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -204,7 +203,7 @@ func TestServeEnrolSyncAndStopGracefully(t *testing.T) {
 	for i := range recs {
 		recs[i].ID = data.NewID()
 	}
-	raw, _ := json.Marshal(dsync.PushRequest{Records: recs})
+	raw := dsync.EncodePush(st.Commune(), recs)
 	var zb bytes.Buffer
 	zw := gzip.NewWriter(&zb)
 	zw.Write(raw)
