@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -118,11 +117,10 @@ func loadRound(b *testing.B, st Storage, recs []data.Record, devices, per int) l
 			TokenHash: th[:], Enrolled: time.Now().UTC()}); err != nil {
 			b.Fatal(err)
 		}
-		w := newBatchWriter()
+		w := newBatchWriter(dakLong)
 		for _, r := range recs {
 			r.ID = data.NewID()
-			js, _ := json.Marshal(r)
-			w.add(js)
+			w.add(w.enc.record(&r, data.HLC{}))
 		}
 		body, _ := w.finish()
 		tr := newTransports(2 * time.Minute)

@@ -742,6 +742,26 @@ scan:
 	return page, nil
 }
 
+// Backlog counts the changes stored after since for commune ("" for
+// every commune), up to the committed sequence; the server states it on
+// the first page of a pull, for the laptop's progress.
+func (s *PGStorage) Backlog(ctx context.Context, commune string, since uint64) (int, error) {
+	done, err := s.enter()
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	var n int
+	q := `SELECT count(*) FROM records, server_state WHERE seq > $1 AND seq <= last_seq AND ($2 = '' OR commune = $2)`
+	if commune != "" {
+		q = `SELECT count(*) FROM records, server_state WHERE commune = $2 AND seq > $1 AND seq <= last_seq`
+	}
+	if err := s.pool.QueryRow(ctx, q, int64(since), commune).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count changes since %d: %w", since, err)
+	}
+	return n, nil
+}
+
 // PurgeTombstones removes records deleted before deletedBefore; see
 // Storage. It also drops expired idempotency keys.
 func (s *PGStorage) PurgeTombstones(ctx context.Context, deletedBefore time.Time) (int, error) {

@@ -167,7 +167,7 @@ func suitePush(t testing.TB, st Storage, dev Device, key string, recs ...data.Re
 }
 
 func suiteTryPush(st Storage, dev Device, key string, recs ...data.Record) (ApplyResult, error) {
-	merge, err := mergeFor(dev, recs)
+	merge, err := mergeFor(dev, recs, nil)
 	if err != nil {
 		return ApplyResult{}, err
 	}
@@ -233,6 +233,20 @@ func TestStorageApplyAndPull(t *testing.T) {
 		all, _ := suitePullAll(t, st, PullRequest{})
 		if len(all) != 31 || all[30] != other.ID {
 			t.Fatalf("pull of every commune got %d records, want 31 ending with %s's", len(all), moRai)
+		}
+		// Both count the changes waiting, for the laptop's progress.
+		bl, ok := st.(backlogger)
+		if !ok {
+			t.Fatal("the storage does not count its backlog")
+		}
+		for _, c := range []struct {
+			commune string
+			since   uint64
+			want    int
+		}{{dakLong, 0, 30}, {"", 0, 31}, {dakLong, cur, 0}, {moRai, 0, 1}} {
+			if n, err := bl.Backlog(ctx, c.commune, c.since); err != nil || n != c.want {
+				t.Errorf("Backlog(%q, %d) = %d, %v; want %d", c.commune, c.since, n, err, c.want)
+			}
 		}
 		// Nothing new after the cursor; a cursor beyond the server fails.
 		if page, err := st.Pull(ctx, PullRequest{Commune: dakLong, Since: cur}); err != nil || len(page.Records) != 0 || page.More {
