@@ -165,7 +165,7 @@ func stamp(prev *Record, obj Object, commune string, clock *Clock) (Record, []st
 			if !ok && isEmptyJSON(v) {
 				continue
 			}
-			rec.Reviews[n] = append(rec.Reviews[n], Write{V: v, S: tick(), B: cur.S})
+			rec.Reviews[n] = pruneWrites(append(rec.Reviews[n], Write{V: v, S: tick(), B: cur.S}))
 			changed = append(changed, n)
 		default:
 			if old, ok := rec.Fields[n]; ok && bytes.Equal(old.V, v) {

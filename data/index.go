@@ -44,11 +44,22 @@ type Row struct {
 	Forwarded Date   `json:"fw,omitempty"`
 	Channel   string `json:"ch,omitempty"`
 	// Remote marks a village in a remote area (vùng sâu, vùng xa).
-	Remote  bool        `json:"r,omitempty"`
-	Updated int64       `json:"u"`
-	Actions []ActionRow `json:"a,omitempty"`
-	Fold    string      `json:"f"`
-	Key     []byte      `json:"o"`
+	Remote bool `json:"r,omitempty"`
+	// Accepted, Complexity, ExtDays and ScreenExt are a concern's own
+	// deadline inputs (thụ lý date, complexity, days its extension
+	// decisions add, extended tố cáo screening): the index computes
+	// Deadline from them, the village's remote flag and the commune's
+	// settings whenever any of these changes.
+	Accepted   Date   `json:"ac,omitempty"`
+	Complexity string `json:"cx,omitempty"`
+	ExtDays    int    `json:"xd,omitempty"`
+	ScreenExt  bool   `json:"se,omitempty"`
+	// Basis is the rule that set Deadline (computed, not stored).
+	Basis   DeadlineBasis `json:"-"`
+	Updated int64         `json:"u"`
+	Actions []ActionRow   `json:"a,omitempty"`
+	Fold    string        `json:"f"`
+	Key     []byte        `json:"o"`
 }
 
 // ActionRow is an agreed action of a meeting, as indexed.
@@ -61,9 +72,19 @@ type ActionRow struct {
 }
 
 // Overdue reports whether a concern row's deadline passed before today
-// and it is not resolved.
+// and the commune's clock still runs: not resolved, closed or forwarded
+// (a forwarded case leaves the commune's overdue count).
 func (r *Row) Overdue(today Date) bool {
-	return r.Kind == KindConcern && r.Deadline != "" && r.Deadline < today && !ConcernStatus(r.Status).Done()
+	return r.Kind == KindConcern && r.Deadline != "" && r.Deadline < today && ConcernStatus(r.Status).Clocked()
+}
+
+// DaysOverdue returns how many days a concern row is overdue on today,
+// 0 when it is not.
+func (r *Row) DaysOverdue(today Date) int {
+	if !r.Overdue(today) {
+		return 0
+	}
+	return DaysBetween(r.Deadline, today)
 }
 
 // foldContentLimit bounds how much long text (content, observations) goes
@@ -108,6 +129,8 @@ func rowOf(rec *Record, obj Object) *Row {
 			text = append(text, o.RaiserText)
 		}
 		r.Channel = o.Channel
+		r.Accepted, r.Complexity, r.ScreenExt = o.Accepted, string(o.Complexity), o.ScreeningExtended
+		r.ExtDays = ExtensionDays(o.ConcernKind, o.Complexity, o.Extensions)
 		for _, h := range o.History {
 			switch h.To {
 			case StatusResolved:
@@ -155,10 +178,12 @@ type irow struct {
 	updated                       int64
 	n                             int32
 	date, end, deadline           int32 // days since 1970-01-01; 0 means none
-	resolved, forwarded           int32
-	channel                       uint16
+	resolved, forwarded, accepted int32
+	ext                           int32
+	channel, cx                   uint16
 	kind, sub, status, topic      uint16
 	flags                         uint8
+	basis                         DeadlineBasis
 }
 
 // symbols interns the short enumeration strings of rows.
@@ -213,7 +238,8 @@ func compact(r *Row) *irow {
 	ir := &irow{id: r.ID, village: r.Village, title: r.Title, fold: r.Fold, key: string(r.Key),
 		updated: r.Updated, n: int32(r.N), date: dayNum(r.Date), end: dayNum(r.End), deadline: dayNum(r.Deadline),
 		resolved: dayNum(r.Resolved), forwarded: dayNum(r.Forwarded), channel: sym(r.Channel),
-		kind: sym(string(r.Kind)), sub: sym(r.Sub), status: sym(r.Status), topic: sym(r.Topic)}
+		kind: sym(string(r.Kind)), sub: sym(r.Sub), status: sym(r.Status), topic: sym(r.Topic),
+		accepted: dayNum(r.Accepted), ext: int32(r.ExtDays), cx: sym(r.Complexity), basis: r.Basis}
 	if len(r.Actions) > 0 {
 		a := append([]ActionRow(nil), r.Actions...)
 		ir.actions = &a
@@ -227,6 +253,9 @@ func compact(r *Row) *irow {
 	if r.Remote {
 		ir.flags |= rowRemote
 	}
+	if r.ScreenExt {
+		ir.flags |= rowScreenExt
+	}
 	return ir
 }
 
@@ -235,7 +264,9 @@ func (ir *irow) row() Row {
 		Updated: ir.updated, N: int(ir.n), Date: dayDate(ir.date), End: dayDate(ir.end), Deadline: dayDate(ir.deadline),
 		Resolved: dayDate(ir.resolved), Forwarded: dayDate(ir.forwarded), Channel: symName(ir.channel),
 		Sub: symName(ir.sub), Status: symName(ir.status), Topic: symName(ir.topic),
-		Deleted: ir.flags&rowDeleted != 0, Conflict: ir.flags&rowConflict != 0, Remote: ir.flags&rowRemote != 0}
+		Deleted: ir.flags&rowDeleted != 0, Conflict: ir.flags&rowConflict != 0, Remote: ir.flags&rowRemote != 0,
+		Accepted: dayDate(ir.accepted), Complexity: symName(ir.cx), ExtDays: int(ir.ext), ScreenExt: ir.flags&rowScreenExt != 0,
+		Basis: ir.basis}
 	if ir.actions != nil {
 		r.Actions = append([]ActionRow(nil), (*ir.actions)...)
 	}
@@ -244,9 +275,74 @@ func (ir *irow) row() Row {
 
 func (ir *irow) deleted() bool { return ir.flags&rowDeleted != 0 }
 
+// urgent reports whether the row is a concern whose deadline runs.
+func (ir *irow) urgent() bool {
+	return ir.kind == symConcern && ir.deadline != 0 && ConcernStatus(symName(ir.status)).Clocked()
+}
+
 type index struct {
 	mu   sync.RWMutex
 	rows map[string]*irow
+	// dl holds what concern deadlines depend on outside the concerns.
+	dl deadlineRules
+}
+
+// deadlineRules are the commune-wide deadline inputs: the petition-days
+// setting and the working-day calendar.
+type deadlineRules struct {
+	petition int
+	cal      *Calendar
+}
+
+func (ix *index) rules() deadlineRules {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.dl
+}
+
+// setRules sets the commune-wide deadline inputs and recomputes every
+// concern's deadline with them.
+func (ix *index) setRules(r deadlineRules) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.dl = r
+	for _, ir := range ix.rows {
+		ix.redate(ir)
+	}
+}
+
+// redate computes a concern row's deadline from its inputs, its village's
+// remote flag and the rules (ix.mu held for writing).
+func (ix *index) redate(ir *irow) {
+	if ir.kind != symConcern {
+		return
+	}
+	remote := false
+	if v, ok := ix.rows[ir.village]; ok && v.kind == symVillage {
+		remote = v.flags&rowRemote != 0
+	}
+	d := deadlineN(symKinds[ir.sub], symComplexities[ir.cx], remote, ir.date, ir.accepted, int(ir.ext),
+		ir.flags&rowScreenExt != 0, ix.dl.petition, ix.dl.cal)
+	ir.deadline, ir.basis = d.due, d.basis
+}
+
+// symKinds and symComplexities map the interned symbols of the concern
+// kinds and complexities back to them without taking the symbols' lock.
+var symKinds, symComplexities = func() (map[uint16]ConcernKind, map[uint16]Complexity) {
+	k, c := map[uint16]ConcernKind{}, map[uint16]Complexity{}
+	for _, x := range ConcernKinds {
+		k[sym(string(x))] = x
+	}
+	for _, x := range Complexities {
+		c[sym(string(x))] = x
+	}
+	return k, c
+}()
+
+// refreshRules reads the commune-wide deadline inputs from the store's
+// settings and recomputes every concern's deadline.
+func (s *Store) refreshRules() {
+	s.idx.setRules(deadlineRules{petition: s.PetitionDays(), cal: NewCalendar(s.DaysOff())})
 }
 
 func (s *Store) loadIndex() error {
@@ -277,6 +373,8 @@ func (s *Store) loadIndex() error {
 	if stale {
 		err = s.rebuildIndex()
 	}
+	// Deadlines are computed from today's inputs, never taken as stored.
+	s.refreshRules()
 	// Decoding leaves garbage the size of the index: hand it back to the
 	// OS now rather than carrying it for the whole session.
 	debug.FreeOSMemory()
@@ -316,10 +414,21 @@ func (s *Store) rebuildIndex() error {
 	return nil
 }
 
+// put indexes r. A concern's deadline is computed from its inputs; a
+// village whose remote flag changed recomputes its concerns' deadlines.
 func (ix *index) put(r *Row) {
 	ir := compact(r)
 	ix.mu.Lock()
+	old := ix.rows[r.ID]
 	ix.rows[r.ID] = ir
+	ix.redate(ir)
+	if ir.kind == symVillage && (old == nil || old.flags&rowRemote != ir.flags&rowRemote || old.deleted() != ir.deleted()) {
+		for _, c := range ix.rows {
+			if c.kind == symConcern && c.village == r.ID {
+				ix.redate(c)
+			}
+		}
+	}
 	ix.mu.Unlock()
 }
 
@@ -385,6 +494,10 @@ const (
 	ByTitle
 	// ByUpdatedDesc sorts the most recently changed first.
 	ByUpdatedDesc
+	// ByUrgency sorts concerns whose deadline runs first, the most days
+	// overdue first, then the nearest deadline; then the others (no
+	// deadline, forwarded, resolved) newest first.
+	ByUrgency
 )
 
 // compiled is a Filter prepared for matching compact rows.
@@ -422,7 +535,7 @@ func (c *compiled) match(r *irow) bool {
 	if c.to != 0 && (r.date == 0 || r.date > c.to) {
 		return false
 	}
-	if f.Overdue && !(r.kind == symConcern && r.deadline != 0 && r.deadline < c.today && !ConcernStatus(symName(r.status)).Done()) {
+	if f.Overdue && !(r.kind == symConcern && r.deadline != 0 && r.deadline < c.today && ConcernStatus(symName(r.status)).Clocked()) {
 		return false
 	}
 	if f.Mass && (r.kind != symConcern || r.n < MassThreshold) {
@@ -478,6 +591,17 @@ func sortRows(rows []*irow, order Order) {
 		case ByUpdatedDesc:
 			if a.updated != b.updated {
 				return a.updated > b.updated
+			}
+		case ByUrgency:
+			ua, ub := a.urgent(), b.urgent()
+			if ua != ub {
+				return ua
+			}
+			if ua && a.deadline != b.deadline {
+				return a.deadline < b.deadline
+			}
+			if a.date != b.date {
+				return a.date > b.date
 			}
 		}
 		if a.key != b.key {

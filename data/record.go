@@ -266,6 +266,27 @@ func writeLess(a, b Write) bool {
 	return a.B.Compare(b.B) < 0
 }
 
+// witness is the base of an honest write (one whose base is before its
+// own stamp), zero otherwise: how much of the field's history its
+// writer had seen (see pruneWrites).
+func witness(w Write) HLC {
+	if w.B.Compare(w.S) < 0 {
+		return w.B
+	}
+	return HLC{}
+}
+
+// dedupLess orders two writes with the same stamp (which only a broken
+// or hostile device sends): the one that had seen more wins, then
+// writeLess. Keeping the one that had seen more keeps pruneWrites the
+// same before and after a merge.
+func dedupLess(a, b Write) bool {
+	if c := witness(a).Compare(witness(b)); c != 0 {
+		return c < 0
+	}
+	return writeLess(a, b)
+}
+
 func mergeReviews(a, b map[string][]Write) map[string][]Write {
 	if len(a) == 0 && len(b) == 0 {
 		return nil
@@ -282,7 +303,7 @@ func mergeReviews(a, b map[string][]Write) map[string][]Write {
 		byStamp := map[HLC]Write{}
 		for _, ws := range [][]Write{a[n], b[n]} {
 			for _, w := range ws {
-				if cur, ok := byStamp[w.S]; !ok || writeLess(cur, w) {
+				if cur, ok := byStamp[w.S]; !ok || dedupLess(cur, w) {
 					byStamp[w.S] = w
 				}
 			}
@@ -292,7 +313,51 @@ func mergeReviews(a, b map[string][]Write) map[string][]Write {
 			merged = append(merged, w)
 		}
 		sort.Slice(merged, func(i, j int) bool { return writeLess(merged[i], merged[j]) })
-		out[n] = merged
+		out[n] = pruneWrites(merged)
+	}
+	return out
+}
+
+// pruneWrites drops, from writes sorted by writeLess, every write that a
+// later writer had seen: w goes when some other write x (with its base
+// before its own stamp, as every honest write has) saw w or something
+// after it (x.B ≥ w.S). Such a w can no longer be the value nor a
+// conflict, so neither the record grows with every edit of a free text
+// nor does a text its author replaced stay in the record. The witness of
+// a pruned write is kept or has a kept witness itself, so pruning before
+// or after a merge gives the same writes: Merge stays commutative,
+// associative and idempotent.
+func pruneWrites(ws []Write) []Write {
+	if len(ws) < 2 {
+		return ws
+	}
+	var maxB, secondB HLC // the two highest honest bases, and whose the highest is
+	owner := -1
+	for i, x := range ws {
+		b := witness(x)
+		if b.IsZero() {
+			continue
+		}
+		switch {
+		case owner < 0 || b.Compare(maxB) > 0:
+			secondB, maxB, owner = maxB, b, i
+		case b.Compare(secondB) > 0:
+			secondB = b
+		}
+	}
+	if owner < 0 {
+		return ws
+	}
+	out := ws[:0:0]
+	for i, w := range ws {
+		best := maxB
+		if i == owner {
+			best = secondB
+		}
+		if !best.IsZero() && best.Compare(w.S) >= 0 {
+			continue
+		}
+		out = append(out, w)
 	}
 	return out
 }

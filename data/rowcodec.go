@@ -11,7 +11,7 @@ import (
 // Layout: version byte, flags byte, varint N, varint Updated, then
 // length-prefixed strings in a fixed order, then the actions.
 
-const rowCodecVersion = 2
+const rowCodecVersion = 3
 
 // errOldRow marks a row written by an older codec: the index is rebuilt
 // from the records.
@@ -21,6 +21,7 @@ const (
 	rowDeleted = 1 << iota
 	rowConflict
 	rowRemote
+	rowScreenExt
 )
 
 func appendStr(b []byte, s string) []byte {
@@ -41,12 +42,16 @@ func encodeRow(r *Row) []byte {
 	if r.Remote {
 		flags |= rowRemote
 	}
+	if r.ScreenExt {
+		flags |= rowScreenExt
+	}
 	b = append(b, rowCodecVersion, flags)
 	b = binary.AppendVarint(b, int64(r.N))
 	b = binary.AppendVarint(b, r.Updated)
-	for _, s := range []string{r.ID, string(r.Kind), r.Village, r.Title, string(r.Date), string(r.End), r.Sub, r.Status, r.Topic, string(r.Deadline), r.Fold, string(r.Key), string(r.Resolved), string(r.Forwarded), r.Channel} {
+	for _, s := range []string{r.ID, string(r.Kind), r.Village, r.Title, string(r.Date), string(r.End), r.Sub, r.Status, r.Topic, string(r.Deadline), r.Fold, string(r.Key), string(r.Resolved), string(r.Forwarded), r.Channel, string(r.Accepted), r.Complexity} {
 		b = appendStr(b, s)
 	}
+	b = binary.AppendVarint(b, int64(r.ExtDays))
 	b = binary.AppendUvarint(b, uint64(len(r.Actions)))
 	for _, a := range r.Actions {
 		for _, s := range []string{a.ID, a.Text, a.Owner, string(a.Due)} {
@@ -131,7 +136,7 @@ func (d *rowDecoder) decode(b []byte) (*Row, error) {
 	}
 	flags := b[1]
 	r := &rowReader{b: b[2:]}
-	row := &Row{Deleted: flags&rowDeleted != 0, Conflict: flags&rowConflict != 0, Remote: flags&rowRemote != 0}
+	row := &Row{Deleted: flags&rowDeleted != 0, Conflict: flags&rowConflict != 0, Remote: flags&rowRemote != 0, ScreenExt: flags&rowScreenExt != 0}
 	row.N = int(r.varint())
 	row.Updated = r.varint()
 	row.ID = d.str(r, false)
@@ -149,6 +154,9 @@ func (d *rowDecoder) decode(b []byte) (*Row, error) {
 	row.Resolved = Date(d.str(r, true))
 	row.Forwarded = Date(d.str(r, true))
 	row.Channel = d.str(r, true)
+	row.Accepted = Date(d.str(r, true))
+	row.Complexity = d.str(r, true)
+	row.ExtDays = int(r.varint())
 	n := r.uvarint()
 	if n > 0 && r.err == nil {
 		row.Actions = make([]ActionRow, 0, min(n, 64))

@@ -26,9 +26,12 @@ func TestDeadlineRules(t *testing.T) {
 		{ConcernComplaint2, ComplexityNormal, true, 60},
 		{ConcernComplaint2, ComplexityComplex, true, 70},
 		{ConcernDenunciation, ComplexityNormal, false, 30},
-		{ConcernDenunciation, ComplexityComplex, false, 60},    // extended once
-		{ConcernDenunciation, ComplexityEspecially, false, 90}, // extended twice, the maximum
-		{ConcernDenunciation, ComplexityEspecially, true, 90},  // remote does not lengthen tố cáo
+		// A complex tố cáo is extended only by a written decision (Luật Tố
+		// cáo 2018 Đ.30): without one the limit stays 30 days.
+		{ConcernDenunciation, ComplexityComplex, false, 30},
+		{ConcernDenunciation, ComplexityEspecially, false, 30},
+		{ConcernDenunciation, ComplexityEspecially, true, 30}, // remote does not lengthen tố cáo
+		{ConcernOpinion, ComplexityNormal, false, 15},         // the commune's rule
 	}
 	for _, c := range cases {
 		if got := DeadlineDays(c.kind, c.cx, c.remote, 0); got != c.want {
@@ -38,7 +41,9 @@ func TestDeadlineRules(t *testing.T) {
 	if got := DeadlineDays(ConcernPetition, ComplexityNormal, false, 10); got != 10 {
 		t.Errorf("commune-set petition days: %d, want 10", got)
 	}
-	if got := LegalDeadline(ConcernComplaint2, ComplexityComplex, true, "2026-12-01", 0); got != "2027-02-09" {
+	// 01/12/2026 + 70 = 09/02/2027, a Tết holiday (then two days off in
+	// lieu): the deadline moves to Friday 12/02/2027 (BLDS 2015 Đ.148).
+	if got := LegalDeadline(ConcernComplaint2, ComplexityComplex, true, "2026-12-01", 0); got != "2027-02-12" {
 		t.Errorf("deadline across the new year: %s", got)
 	}
 	if got := LegalDeadline(ConcernComplaint1, ComplexityNormal, false, "", 0); got != "" {
@@ -66,8 +71,9 @@ func TestOverdueQuery(t *testing.T) {
 	}
 	var c Concern
 	_ = s.Load(fresh.ID, &c)
-	if d, ok := c.DaysLeft(today); !ok || d != 4 {
-		t.Errorf("days left = %d, %v; want 4", d, ok)
+	// 20/06 + 15 = 05/07/2026, a Sunday: the deadline is Monday 06/07.
+	if d, ok := c.DaysLeft(today); !ok || d != 5 {
+		t.Errorf("days left = %d, %v; want 5", d, ok)
 	}
 }
 

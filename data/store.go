@@ -367,16 +367,29 @@ func (s *Store) Get(id string) (Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	return DecodeRecord(rec)
+	obj, err := DecodeRecord(rec)
+	if c, ok := obj.(*Concern); ok && err == nil {
+		c.Deadline = s.DeadlineFor(c).Due
+	}
+	return obj, err
 }
 
-// Load fills obj with the stored object of obj's id and kind.
+// Load fills obj with the stored object of obj's id and kind. A
+// concern's Deadline is computed from its current inputs (its village's
+// remote flag, the commune's settings, the calendar), not the one stored
+// at its last save.
 func (s *Store) Load(id string, obj Object) error {
 	rec, err := s.Record(id)
 	if err != nil {
 		return err
 	}
-	return Decode(rec, obj)
+	if err := Decode(rec, obj); err != nil {
+		return err
+	}
+	if c, ok := obj.(*Concern); ok {
+		c.Deadline = s.DeadlineFor(c).Due
+	}
+	return nil
 }
 
 // AuditEntry records one change: who made it, when, to which record, and

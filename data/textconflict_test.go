@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -112,5 +113,64 @@ func TestLegacyTextFieldConflicts(t *testing.T) {
 	}
 	if got.Summary != ca.Summary && got.Summary != cb.Summary {
 		t.Errorf("decoded summary %q is neither edit", got.Summary)
+	}
+}
+
+// TestReplacedTextLeavesTheRecord: a free text edited twenty times keeps
+// one write, and the wording its author replaced is in no byte of the
+// record (which syncs); two concurrent versions stay until a person
+// picks one, and then only the picked one remains.
+func TestReplacedTextLeavesTheRecord(t *testing.T) {
+	s := openTest(t, "")
+	v := newVillage(t, s, "Làng Kon Von", false)
+	c := &Concern{ConcernKind: ConcernPetition, Channel: ChannelReception, Received: Today(), Village: v.ID,
+		RaiserKind: RaiserText, RaiserText: "A Thủy", Topic: "ha_tang", Summary: "Bản nháp đầu tiên có tên riêng", Complexity: ComplexityNormal, People: 1}
+	mustSave(t, s, c)
+	for i := 0; i < 20; i++ {
+		c.Summary = "Đường vào làng sạt lở, lần sửa " + string(rune('A'+i))
+		mustSave(t, s, c)
+	}
+	rec, err := s.Record(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rec.Reviews["summary"]); n != 1 {
+		t.Errorf("%d writes of the summary kept after 21 saves", n)
+	}
+	js, _ := json.Marshal(rec)
+	if strings.Contains(string(js), "Bản nháp đầu tiên") || strings.Contains(string(js), "lần sửa A") {
+		t.Error("a replaced text is still in the record")
+	}
+
+	// concurrent versions are both kept, until resolved
+	a, b := NewClock("dev-a", rec.Updated()), NewClock("dev-b", rec.Updated())
+	edit := func(clock *Clock, text string) Record {
+		var cc Concern
+		if err := Decode(rec, &cc); err != nil {
+			t.Fatal(err)
+		}
+		cc.Summary = text
+		out, _, err := stamp(rec, &cc, "23368", clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	m := Merge(edit(a, "Phiên bản của cán bộ A"), edit(b, "Phiên bản của cán bộ B"))
+	if n := len(m.Conflicts()); n != 1 || len(m.Reviews["summary"]) != 2 {
+		t.Fatalf("%d conflicts, %d writes: the concurrent versions are not both kept", n, len(m.Reviews["summary"]))
+	}
+	var picked Concern
+	if err := Decode(&m, &picked); err != nil {
+		t.Fatal(err)
+	}
+	picked.Summary = "Phiên bản của cán bộ B"
+	picked.meta().resolve = map[string]bool{"summary": true}
+	done, _, err := stamp(&m, &picked, "23368", NewClock("dev-a", m.Updated()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done.Conflicts()) != 0 || len(done.Reviews["summary"]) != 1 {
+		t.Errorf("after the pick: %d conflicts, %d writes", len(done.Conflicts()), len(done.Reviews["summary"]))
 	}
 }

@@ -134,10 +134,14 @@ const (
 	ConcernComplaint1   ConcernKind = "khieu_nai_1"
 	ConcernComplaint2   ConcernKind = "khieu_nai_2"
 	ConcernDenunciation ConcernKind = "to_cao"
+	// ConcernOpinion is an ý kiến: an opinion or suggestion. No law times
+	// it; the commune's own rule applies (see DeadlineOf).
+	ConcernOpinion ConcernKind = "y_kien"
 )
 
-// ConcernKinds lists the kinds in display order.
-var ConcernKinds = []ConcernKind{ConcernPetition, ConcernReport, ConcernComplaint1, ConcernComplaint2, ConcernDenunciation}
+// ConcernKinds lists the kinds in display order. Ý kiến comes last so
+// that older code indexing the first five (demo weights) keeps its kinds.
+var ConcernKinds = []ConcernKind{ConcernPetition, ConcernReport, ConcernComplaint1, ConcernComplaint2, ConcernDenunciation, ConcernOpinion}
 
 // Channels by which a concern arrives.
 const (
@@ -183,8 +187,15 @@ const (
 // Statuses lists the statuses in path order.
 var Statuses = []ConcernStatus{StatusNew, StatusHandling, StatusForwarded, StatusResolved, StatusClosed}
 
-// Done reports whether a concern in status s no longer runs a deadline.
+// Done reports whether a concern in status s is finished: resolved or
+// closed.
 func (s ConcernStatus) Done() bool { return s == StatusResolved || s == StatusClosed }
+
+// Clocked reports whether the commune's deadline runs for a concern in
+// status s: not finished, and not forwarded to the competent body (a
+// forwarded case is followed as "đã chuyển, chờ phản hồi" and leaves the
+// commune's overdue count).
+func (s ConcernStatus) Clocked() bool { return !s.Done() && s != StatusForwarded }
 
 // Raiser kinds: who brought a concern.
 const (
@@ -210,31 +221,78 @@ type StatusChange struct {
 	Note string        `json:"note,omitempty"`
 }
 
-// Concern is a citizen's kiến nghị, phản ánh, khiếu nại or tố cáo.
+// Extension is a written decision extending the time to resolve a tố
+// cáo (Luật Tố cáo 2018 Đ.30): its number, date and length in days. A
+// complex case may have one, an especially complex one two, each of at
+// most 30 days; without one the limit stays 30 days.
+type Extension struct {
+	ID     string `json:"id"`
+	Number string `json:"number"`
+	Date   Date   `json:"date"`
+	Days   int    `json:"days"`
+}
+
+// Complete reports whether the decision has its number, a valid date and
+// a positive length: only then does it extend the deadline.
+func (e Extension) Complete() bool { return e.Number != "" && e.Date.Valid() && e.Days > 0 }
+
+// The label ids (i18n) of the deadline fields of a concern. The form,
+// validation and exports name a field by these ids, declared once here.
+const (
+	FieldAccepted          = "field.concern.accepted"
+	FieldExtensionNumber   = "field.concern.extension_number"
+	FieldExtensionDate     = "field.concern.extension_date"
+	FieldExtensionDays     = "field.concern.extension_days"
+	FieldExtensions        = "field.concern.extensions"
+	FieldScreeningExtended = "field.concern.screening_extended"
+	FieldForwardedOn       = "field.concern.forwarded_on"
+	FieldForwardedTo       = "field.concern.forwarded_to"
+	FieldDayOff            = "field.settings.day_off"
+	FieldPetitionDays      = "field.settings.petition_days"
+)
+
+// ConcernDeadlineFields lists the deadline fields' label ids in the order
+// a form or an export shows them.
+var ConcernDeadlineFields = []string{FieldAccepted, FieldScreeningExtended, FieldExtensionNumber, FieldExtensionDate, FieldExtensionDays, FieldForwardedOn, FieldForwardedTo}
+
+// Concern is a citizen's ý kiến, kiến nghị, phản ánh, khiếu nại or tố cáo.
 // For a tố cáo, Denouncer holds the confidential identity: it is never
 // part of the synced record, never listed, exported or logged.
 type Concern struct {
 	Meta
-	ConcernKind ConcernKind    `json:"kind"`
-	Channel     string         `json:"channel"`
-	Received    Date           `json:"received"`
-	Accepted    Date           `json:"accepted,omitempty"`
-	Village     string         `json:"village"`
-	RaiserKind  string         `json:"raiser_kind"`
-	RaiserID    string         `json:"raiser_id,omitempty"`
-	RaiserText  string         `json:"raiser_text,omitempty"`
-	Denouncer   string         `json:"-"`
-	Topic       string         `json:"topic"`
-	Summary     string         `json:"summary"`
-	Content     string         `json:"content,omitempty"`
-	Complexity  Complexity     `json:"complexity"`
-	People      int            `json:"people"`
-	Assignee    string         `json:"assignee,omitempty"`
-	Status      ConcernStatus  `json:"status"`
-	Deadline    Date           `json:"deadline,omitempty"`
-	History     []StatusChange `json:"history,omitempty"`
-	MeetingID   string         `json:"meeting_id,omitempty"`
-	VisitID     string         `json:"visit_id,omitempty"`
+	ConcernKind ConcernKind   `json:"kind"`
+	Channel     string        `json:"channel"`
+	Received    Date          `json:"received"`
+	Accepted    Date          `json:"accepted,omitempty"`
+	Village     string        `json:"village"`
+	RaiserKind  string        `json:"raiser_kind"`
+	RaiserID    string        `json:"raiser_id,omitempty"`
+	RaiserText  string        `json:"raiser_text,omitempty"`
+	Denouncer   string        `json:"-"`
+	Topic       string        `json:"topic"`
+	Summary     string        `json:"summary"`
+	Content     string        `json:"content,omitempty"`
+	Complexity  Complexity    `json:"complexity"`
+	People      int           `json:"people"`
+	Assignee    string        `json:"assignee,omitempty"`
+	Status      ConcernStatus `json:"status"`
+	// Deadline is the deadline as computed when the concern was last
+	// saved. The store's Load replaces it with the one computed from the
+	// current inputs (Store.DeadlineFor).
+	Deadline Date           `json:"deadline,omitempty"`
+	History  []StatusChange `json:"history,omitempty"`
+	// Extensions are a tố cáo's written extension decisions (Luật Tố
+	// cáo 2018 Đ.30).
+	Extensions []Extension `json:"extensions,omitempty"`
+	// ScreeningExtended says a tố cáo must be checked at several places,
+	// so screening may take 10 working days instead of 7 (Đ.24).
+	ScreeningExtended bool `json:"screening_extended,omitempty"`
+	// ForwardedOn and ForwardedTo are the date a case was forwarded
+	// ("đã chuyển") and the body it went to.
+	ForwardedOn Date   `json:"forwarded_on,omitempty"`
+	ForwardedTo string `json:"forwarded_to,omitempty"`
+	MeetingID   string `json:"meeting_id,omitempty"`
+	VisitID     string `json:"visit_id,omitempty"`
 }
 
 // Kind returns KindConcern.
@@ -244,9 +302,9 @@ func (*Concern) Kind() Kind { return KindConcern }
 func (c *Concern) Mass() bool { return c.People >= MassThreshold }
 
 // Overdue reports whether the deadline has passed on day today and the
-// concern is not resolved.
+// commune's clock still runs (not resolved, closed or forwarded).
 func (c *Concern) Overdue(today Date) bool {
-	return c.Deadline != "" && !c.Status.Done() && c.Deadline < today
+	return c.Deadline != "" && c.Status.Clocked() && c.Deadline < today
 }
 
 // DaysLeft returns the days from today to the deadline: negative when

@@ -14,6 +14,11 @@ const (
 	MsgUnknownVillage = "validation.unknown_village"
 	MsgInvalid        = "validation.invalid"
 	MsgNegative       = "validation.negative"
+	// MsgExtensionCount: more tố cáo extension decisions than the law
+	// allows for the case's complexity (Luật Tố cáo 2018 Đ.30).
+	MsgExtensionCount = "validation.extension_count"
+	// MsgExtensionDays: an extension longer than 30 days (Đ.30).
+	MsgExtensionDays = "validation.extension_days"
 )
 
 // FieldError is one invalid field. Field and Other are i18n message ids of
@@ -69,7 +74,9 @@ func AsValidation(err error) (*ValidationError, bool) {
 // MessageIDs lists every message id the data package may return, so the
 // i18n tests can check that each has a translation.
 func MessageIDs() []string {
-	ids := []string{MsgRequired, MsgDateOrder, MsgTooMany, MsgUnknownVillage, MsgInvalid, MsgNegative}
+	ids := []string{MsgRequired, MsgDateOrder, MsgTooMany, MsgUnknownVillage, MsgInvalid, MsgNegative, MsgExtensionCount, MsgExtensionDays}
+	ids = append(ids, ConcernDeadlineFields...)
+	ids = append(ids, FieldExtensions, FieldDayOff, FieldPetitionDays)
 	return append(ids, fieldLabels...)
 }
 
@@ -171,6 +178,7 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 		c.nonNegative("field.concern.people", o.People)
 		c.oneOf("field.concern.status", string(o.Status), strs(Statuses))
 		c.oneOf("field.concern.complexity", string(o.Complexity), strs(Complexities))
+		c.concernDeadline(o)
 	case *Meeting:
 		c.oneOf("field.meeting.kind", string(o.MeetingKind), strs(MeetingKinds))
 		c.date("field.meeting.date", o.Date, true)
@@ -204,6 +212,40 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 		return nil
 	}
 	return &ValidationError{Kind: obj.Kind(), Fields: c.errs}
+}
+
+// concernDeadline checks a concern's deadline fields. A tố cáo's
+// extension decisions need a number, a date on or after thụ lý and a
+// length of 1 to 30 days, and there may be no more of them than the law
+// allows: none for an ordinary case, one for a complex one, two for an
+// especially complex one (Luật Tố cáo 2018 Đ.30). The forwarding date
+// may not precede receipt. Missing thụ lý or forwarding details are not
+// refused here (records written before these fields existed carry none):
+// the status dialog asks for them.
+func (c *checker) concernDeadline(o *Concern) {
+	c.date(FieldForwardedOn, o.ForwardedOn, false)
+	if o.ForwardedOn.Valid() && o.Received.Valid() && o.ForwardedOn < o.Received {
+		c.add(FieldForwardedOn, MsgDateOrder, "field.concern.received")
+	}
+	if len(o.Extensions) == 0 {
+		return
+	}
+	if len(o.Extensions) > ExtensionLimit(o.ConcernKind, o.Complexity) {
+		c.add(FieldExtensions, MsgExtensionCount, "field.concern.complexity")
+	}
+	for _, e := range o.Extensions {
+		c.required(FieldExtensionNumber, strings.TrimSpace(e.Number))
+		c.date(FieldExtensionDate, e.Date, true)
+		if e.Date.Valid() && o.Accepted.Valid() && e.Date < o.Accepted {
+			c.add(FieldExtensionDate, MsgDateOrder, FieldAccepted)
+		}
+		switch {
+		case e.Days <= 0:
+			c.add(FieldExtensionDays, MsgRequired, "")
+		case e.Days > ExtensionMaxDays:
+			c.add(FieldExtensionDays, MsgExtensionDays, "")
+		}
+	}
 }
 
 // itoa is strconv.Itoa, short for building keys and labels.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -14,8 +15,9 @@ import (
 const RedactedIdentity = "[Danh tính người tố cáo được bảo mật]"
 
 // prepare applies the rules every save follows: a tố cáo's identity moves
-// to the confidential field, a concern's legal deadline follows its kind,
-// complexity, the village's remote flag and its acceptance date.
+// to the confidential field, a concern's deadline follows its kind,
+// complexity, dates, extensions, the village's remote flag, the commune's
+// settings and the calendar (DeadlineOf).
 func (s *Store) prepare(obj Object) {
 	c, ok := obj.(*Concern)
 	if !ok {
@@ -41,15 +43,9 @@ func (s *Store) prepare(obj Object) {
 		}
 		c.RaiserKind, c.RaiserID, c.RaiserText = RaiserConfidential, "", ""
 	}
-	if c.Accepted.Valid() {
-		remote := false
-		if v, ok := s.idx.get(c.Village); ok && v.Kind == KindVillage {
-			remote = v.Remote
-		}
-		c.Deadline = LegalDeadline(c.ConcernKind, c.Complexity, remote, c.Accepted, s.PetitionDays())
-	} else {
-		c.Deadline = ""
-	}
+	// The stored deadline is only what it was at this save: the index and
+	// Load compute it again from the current inputs (DeadlineFor).
+	c.Deadline = s.DeadlineFor(c).Due
 }
 
 // Save validates obj and stores it durably: when Save returns nil the
@@ -328,6 +324,58 @@ func (s *Store) ChangeStatus(id string, to ConcernStatus, note string) error {
 	return s.Save(&c)
 }
 
+// StatusDetails are what a status change records besides its note: the
+// thụ lý date when a case goes to "đang xử lý", the date and the body
+// when it is forwarded ("đã chuyển").
+type StatusDetails struct {
+	Accepted    Date
+	ForwardedOn Date
+	ForwardedTo string
+}
+
+// ChangeStatusWith moves a concern to status to, as ChangeStatus, and
+// records the details the new status needs:
+//   - "đang xử lý" needs the thụ lý date (the resolution period is counted
+//     from it: Luật Khiếu nại 2011 Đ.28, Luật Tố cáo 2018 Đ.30), unless
+//     the concern already has one; d.Accepted replaces it when given;
+//   - "đã chuyển" needs the date forwarded and the body it went to: the
+//     case then leaves the commune's overdue count.
+//
+// A missing detail gives a *ValidationError naming its field.
+func (s *Store) ChangeStatusWith(id string, to ConcernStatus, note string, d StatusDetails) error {
+	var c Concern
+	if err := s.Load(id, &c); err != nil {
+		return err
+	}
+	var errs []FieldError
+	if note == "" {
+		errs = append(errs, FieldError{Field: "field.concern.status_note", Msg: MsgRequired})
+	}
+	switch to {
+	case StatusHandling:
+		if d.Accepted != "" {
+			c.Accepted = d.Accepted
+		}
+		if c.Accepted == "" {
+			errs = append(errs, FieldError{Field: FieldAccepted, Msg: MsgRequired})
+		}
+	case StatusForwarded:
+		c.ForwardedOn, c.ForwardedTo = d.ForwardedOn, NFC(strings.TrimSpace(d.ForwardedTo))
+		if c.ForwardedOn == "" {
+			errs = append(errs, FieldError{Field: FieldForwardedOn, Msg: MsgRequired})
+		}
+		if c.ForwardedTo == "" {
+			errs = append(errs, FieldError{Field: FieldForwardedTo, Msg: MsgRequired})
+		}
+	}
+	if len(errs) > 0 {
+		return &ValidationError{Kind: KindConcern, Fields: errs}
+	}
+	c.History = append(c.History, StatusChange{ID: NewID(), From: c.Status, To: to, By: s.Actor(), At: time.Now().UTC().Truncate(time.Second), Note: NFC(note)})
+	c.Status = to
+	return s.Save(&c)
+}
+
 // Denouncer returns the confidential identity of a tố cáo's denouncer.
 // Only the cadre holding the case may read it: viewer must be the
 // concern's assignee (or, when none is set, the store's own cadre).
@@ -472,6 +520,22 @@ func (s *Store) PetitionDays() int {
 		return DefaultPetitionDays
 	}
 	return n
+}
+
+// SetPetitionDays stores the commune's own time, in days from thụ lý, to
+// resolve a kiến nghị, phản ánh or ý kiến (0: the default, 15), and
+// recomputes every concern's deadline with it. A negative n gives a
+// *ValidationError naming "field.settings.petition_days".
+func (s *Store) SetPetitionDays(n int) error {
+	if n < 0 {
+		return &ValidationError{Kind: "settings", Fields: []FieldError{{Field: FieldPetitionDays, Msg: MsgNegative}}}
+	}
+	b, _ := json.Marshal(n)
+	if err := s.SetMeta("petition_days", b); err != nil {
+		return err
+	}
+	s.refreshRules()
+	return nil
 }
 
 // SaveDraft keeps an unsaved form durably under key, so it survives a

@@ -28,7 +28,7 @@ func (c *CommuneReport) WritePDF(w io.Writer) error {
 	if c.Unit != "" {
 		d.labelled(marginL, contentW, tr(l, "info.unit"), c.Unit)
 	}
-	d.labelled(marginL, contentW, tr(l, "info.printed"), c.Printed.Format("15:04 02/01/2006"))
+	d.labelled(marginL, contentW, tr(l, "info.printed"), c.Printed.In(data.Vietnam).Format("15:04 02/01/2006"))
 
 	// I. Indicators, with the comparison when asked.
 	d.heading(tr(l, "csec.indicators"))

@@ -36,7 +36,7 @@ func (v *VillageSummary) WritePDF(w io.Writer) error {
 	d.labelled(marginL, half-3, tr(l, "info.cadre"), v.Cadre)
 	y1 := d.y()
 	d.f.SetXY(marginL+half, y)
-	d.labelled(marginL+half, half, tr(l, "info.printed"), v.Printed.Format("15:04 02/01/2006"))
+	d.labelled(marginL+half, half, tr(l, "info.printed"), v.Printed.In(data.Vietnam).Format("15:04 02/01/2006"))
 	d.f.SetY(max(y1, d.y()))
 	if v.Unit != "" {
 		d.labelled(marginL, contentW, tr(l, "info.unit"), v.Unit)

@@ -241,7 +241,7 @@ func (v *VillageSummary) WriteXLSX(w io.Writer) error {
 	if v.Unit != "" {
 		sh.add(tr(l, "info.unit"), v.Unit)
 	}
-	sh.add(tr(l, "info.printed"), v.Printed.Format("15:04 02/01/2006"))
+	sh.add(tr(l, "info.printed"), v.Printed.In(data.Vietnam).Format("15:04 02/01/2006"))
 	sh.add(tr(l, "x.from"), v.Period.From)
 	sh.add(tr(l, "x.to"), v.Period.To)
 	sh.add(tr(l, "v.name"), vg.Name)

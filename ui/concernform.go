@@ -44,14 +44,28 @@ type ConcernForm struct {
 	RaiserText, Denouncer              *widget.Entry
 	Summary, Content, People, Assignee *widget.Entry
 	MassHint, Deadline, DenouncerKept  *widget.Label
-	Cancel                             *widget.Button
-	Dialog                             *dialog.CustomDialog
+	// ScreeningExtended marks a tố cáo to be checked at several places
+	// (screening within 10 working days, Luật Tố cáo 2018 Đ.24).
+	ScreeningExtended *widget.Check
+	// ExtNumber, ExtDate and ExtDays are a tố cáo's extension decisions
+	// (Luật Tố cáo 2018 Đ.30): at most two, shown as the complexity allows.
+	ExtNumber [2]*widget.Entry
+	ExtDate   [2]*DateField
+	ExtDays   [2]*widget.Entry
+	// ForwardedOn and ForwardedTo are shown for a forwarded case.
+	ForwardedOn *DateField
+	ForwardedTo *widget.Entry
+	Cancel      *widget.Button
+	Dialog      *dialog.CustomDialog
 	// DraftPrompt asks whether to restore a kept draft; nil when there was none.
 	DraftPrompt *dialog.ConfirmDialog
 
 	raiserBox, confBox *fyne.Container
+	extRows, fwdRows   []formRow
+	extSecond          []fyne.CanvasObject
 	villages           villageList
 	petitionDays       int
+	cal                *data.Calendar
 	raiserID           string // the wanted person or household, kept while their list loads
 	raisers            latest
 	draft              *draftWriter
@@ -65,6 +79,9 @@ type concernDraft struct {
 	RaiserKind, RaiserID, RaiserText, Denouncer string
 	Topic, Summary, Content, Complexity         string
 	People, Assignee                            string
+	ScreeningExtended                           bool
+	ExtNumber, ExtDate, ExtDays                 [2]string
+	ForwardedOn, ForwardedTo                    string
 }
 
 // concernDraftKey names the draft slot of a concern form: the concern's
@@ -103,6 +120,7 @@ func openConcernForm(sh *Shell, c *data.Concern, onSaved func(*data.Concern)) *C
 		}
 		f.villages = loadVillages(st)
 		f.petitionDays = st.PetitionDays()
+		f.cal = st.Calendar()
 		profile, _ = st.Profile()
 		hasDraft = f.draft.d.Load(&kept)
 		return nil
@@ -169,6 +187,16 @@ func (f *ConcernForm) build() {
 	f.Deadline = widget.NewLabel("")
 	f.Deadline.Wrapping = fyne.TextWrapWord
 	f.Deadline.TextStyle = fyne.TextStyle{Bold: true}
+	f.ScreeningExtended = widget.NewCheck(sh.T(data.FieldScreeningExtended), func(bool) { f.changed() })
+	for i := range f.ExtNumber {
+		f.ExtNumber[i] = newTextInput(changed)
+		f.ExtNumber[i].PlaceHolder = "…/QĐ-…"
+		f.ExtDate[i] = newDateInput(sh, f.changed)
+		f.ExtDays[i] = newTextInput(changed)
+		f.ExtDays[i].PlaceHolder = "≤ 30"
+	}
+	f.ForwardedOn = newDateInput(sh, f.changed)
+	f.ForwardedTo = newTextInput(changed)
 
 	f.raiserBox = container.NewVBox(f.RaiserKind, f.Person, f.Household, f.RaiserText)
 	confLabel := widget.NewLabelWithStyle(sh.T("concerns.denouncer_label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -187,9 +215,37 @@ func (f *ConcernForm) build() {
 	f.Form.Add("concerns.field.topic", f.Topic, nil)
 	f.Form.Add("concerns.field.content", f.Content, nil)
 	f.Form.Add("field.concern.complexity", f.Complexity, nil)
+	// The tố cáo's screening and extension fields, declared in data/types.go.
+	f.extRows = append(f.extRows, f.addRow("", f.ScreeningExtended))
+	f.extRows = append(f.extRows, f.addRow("", hintLabel(sh.T("concerns.extension_hint"))))
+	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject {
+		f.extSecond = append(f.extSecond, b)
+		return container.NewGridWithColumns(2, a, b)
+	}
+	f.extRows = append(f.extRows, f.addRow(data.FieldExtensionNumber, pair(f.ExtNumber[0], f.ExtNumber[1])))
+	f.extRows = append(f.extRows, f.addRow(data.FieldExtensionDate, pair(f.ExtDate[0], f.ExtDate[1])))
+	f.extRows = append(f.extRows, f.addRow(data.FieldExtensionDays, pair(f.ExtDays[0], f.ExtDays[1])))
+	f.extRows = append(f.extRows, f.addRow(data.FieldExtensions, widget.NewLabel("")))
+	f.fwdRows = append(f.fwdRows, f.addRow(data.FieldForwardedOn, f.ForwardedOn))
+	f.fwdRows = append(f.fwdRows, f.addRow(data.FieldForwardedTo, f.ForwardedTo))
 	f.Form.Add("concerns.field.people", container.NewVBox(f.People, f.MassHint), nil)
 	f.Form.Add("concerns.field.assignee", f.Assignee, nil)
 	f.Form.Add("concerns.field.deadline", f.Deadline, nil)
+}
+
+// formRow is a field's row in a form and, for a labelled field, its
+// error line: shown or hidden together.
+type formRow []fyne.CanvasObject
+
+// addRow adds a labelled field (labelID "" for none) and returns its row.
+func (f *ConcernForm) addRow(labelID string, w fyne.CanvasObject) formRow {
+	if labelID == "" {
+		f.Form.AddRow(w)
+		return formRow{w}
+	}
+	f.Form.Add(labelID, w, nil)
+	objs := f.Form.Box.Objects
+	return formRow{objs[len(objs)-2], objs[len(objs)-1]}
 }
 
 // initial is what the form shows before any draft: the concern given,
@@ -200,7 +256,17 @@ func (f *ConcernForm) initial(cadre string) concernDraft {
 		Kind: string(c.ConcernKind), Channel: c.Channel, Received: c.Received.Display(), Accepted: c.Accepted.Display(),
 		Village: c.Village, RaiserKind: c.RaiserKind, RaiserID: c.RaiserID, RaiserText: c.RaiserText,
 		Topic: c.Topic, Summary: c.Summary, Content: c.Content, Complexity: string(c.Complexity),
-		Assignee: c.Assignee,
+		Assignee: c.Assignee, ScreeningExtended: c.ScreeningExtended,
+		ForwardedOn: c.ForwardedOn.Display(), ForwardedTo: c.ForwardedTo,
+	}
+	for i, e := range c.Extensions {
+		if i >= len(d.ExtNumber) {
+			break
+		}
+		d.ExtNumber[i], d.ExtDate[i] = e.Number, e.Date.Display()
+		if e.Days > 0 {
+			d.ExtDays[i] = strconv.Itoa(e.Days)
+		}
 	}
 	if c.People > 0 {
 		d.People = strconv.Itoa(c.People)
@@ -242,6 +308,14 @@ func (f *ConcernForm) fill(d concernDraft) {
 	f.Complexity.SetValue(d.Complexity)
 	f.People.SetText(d.People)
 	f.Assignee.SetText(d.Assignee)
+	f.ScreeningExtended.SetChecked(d.ScreeningExtended)
+	for i := range f.ExtNumber {
+		f.ExtNumber[i].SetText(d.ExtNumber[i])
+		f.ExtDate[i].SetText(d.ExtDate[i])
+		f.ExtDays[i].SetText(d.ExtDays[i])
+	}
+	f.ForwardedOn.SetText(d.ForwardedOn)
+	f.ForwardedTo.SetText(d.ForwardedTo)
 	f.filling = false
 	f.update()
 }
@@ -253,6 +327,10 @@ func (f *ConcernForm) snapshot() concernDraft {
 		Village: f.Village.Value(), RaiserKind: f.RaiserKind.Value(), RaiserID: f.raiserID, RaiserText: f.RaiserText.Text,
 		Denouncer: f.Denouncer.Text, Topic: f.Topic.Value(), Summary: f.Summary.Text, Content: f.Content.Text,
 		Complexity: f.Complexity.Value(), People: f.People.Text, Assignee: f.Assignee.Text,
+		ScreeningExtended: f.ScreeningExtended.Checked, ForwardedOn: f.ForwardedOn.Text, ForwardedTo: f.ForwardedTo.Text,
+		ExtNumber: [2]string{f.ExtNumber[0].Text, f.ExtNumber[1].Text},
+		ExtDate:   [2]string{f.ExtDate[0].Text, f.ExtDate[1].Text},
+		ExtDays:   [2]string{f.ExtDays[0].Text, f.ExtDays[1].Text},
 	}
 }
 
@@ -293,10 +371,32 @@ func (f *ConcernForm) update() {
 	setVisible(f.RaiserText, rk == data.RaiserText)
 	n, err := strconv.Atoi(strings.TrimSpace(f.People.Text))
 	setVisible(f.MassHint, err == nil && n >= data.MassThreshold)
+	// Extension fields for a tố cáo; the second decision only when the
+	// complexity allows two (or one was typed).
+	for _, r := range f.extRows {
+		setRowVisible(r, denunciation)
+	}
+	two := data.ExtensionLimit(data.ConcernDenunciation, data.Complexity(f.Complexity.Value())) >= 2 ||
+		f.ExtNumber[1].Text != "" || f.ExtDate[1].Text != "" || f.ExtDays[1].Text != ""
+	for _, o := range f.extSecond {
+		setVisible(o, two)
+	}
+	for _, r := range f.fwdRows {
+		setRowVisible(r, f.base.Status == data.StatusForwarded || f.ForwardedTo.Text != "")
+	}
 	f.Deadline.SetText(f.deadlineText())
 	c, errs := f.concern()
 	liveErrors(f.sh, f.Form, c, errs)
 	f.Form.Check()
+}
+
+// setRowVisible shows or hides a row addRow returned; its error line is
+// hidden with it and shown again only by the form's next errors.
+func setRowVisible(r formRow, visible bool) {
+	setVisible(r[0], visible)
+	if len(r) > 1 && !visible {
+		r[1].Hide()
+	}
 }
 
 // setVisible shows or hides o.
@@ -308,25 +408,25 @@ func setVisible(o fyne.CanvasObject, visible bool) {
 	}
 }
 
-// deadlineText is the legal deadline that the typed fields give.
+// deadlineText is the deadline that the typed fields give, with its
+// basis: before thụ lý the intake deadline, after it the time to resolve
+// (data.DeadlineOf, on the store's calendar).
 func (f *ConcernForm) deadlineText() string {
 	kind := data.ConcernKind(f.Kind.Value())
-	accepted, ok := f.Accepted.DateOK()
-	switch {
-	case kind == "":
+	if kind == "" {
 		return f.sh.T("concerns.deadline_needs_kind")
-	case !ok || accepted == "":
+	}
+	c, _ := f.concern()
+	if c.Status == data.StatusForwarded {
+		return forwardedText(f.sh, c)
+	}
+	remote := f.villages.remote[f.Village.Value()]
+	d := data.DeadlineOf(data.DeadlineInputOf(c, remote, f.petitionDays), f.cal)
+	text := deadlineText(f.sh, d, remote, kind, c.Accepted.Valid())
+	if text == "" {
 		return f.sh.T("concerns.deadline_pending")
 	}
-	cx := data.Complexity(f.Complexity.Value())
-	remote := f.villages.remote[f.Village.Value()]
-	days := data.DeadlineDays(kind, cx, remote, f.petitionDays)
-	due := data.LegalDeadline(kind, cx, remote, accepted, f.petitionDays)
-	text := f.sh.T("concerns.deadline_is", "Date", due.Display(), "Count", days)
-	if remote {
-		text += " — " + f.sh.T("concerns.deadline_remote")
-	}
-	if note, _ := dueText(f.sh, due, data.StatusNew, f.sh.Today()); note != "" {
+	if note, _ := dueText(f.sh, d.Due, c.Status, f.sh.Today()); note != "" {
 		text += " (" + note + ")"
 	}
 	return text
@@ -369,6 +469,28 @@ func (f *ConcernForm) concern() (*data.Concern, []data.FieldError) {
 	c.Complexity = data.Complexity(f.Complexity.Value())
 	c.People, errs = parseCountInput(f.People, "field.concern.people", errs)
 	c.Assignee = strings.TrimSpace(f.Assignee.Text)
+	c.ScreeningExtended, c.Extensions = false, nil
+	if c.ConcernKind == data.ConcernDenunciation {
+		c.ScreeningExtended = f.ScreeningExtended.Checked
+		for i := range f.ExtNumber {
+			num := strings.TrimSpace(f.ExtNumber[i].Text)
+			if num == "" && strings.TrimSpace(f.ExtDate[i].Text) == "" && strings.TrimSpace(f.ExtDays[i].Text) == "" {
+				continue
+			}
+			e := data.Extension{Number: num}
+			if i < len(f.base.Extensions) {
+				e.ID = f.base.Extensions[i].ID
+			}
+			if e.ID == "" {
+				e.ID = data.NewID()
+			}
+			e.Date, errs = parseDateInput(f.ExtDate[i], data.FieldExtensionDate, errs)
+			e.Days, errs = parseCountInput(f.ExtDays[i], data.FieldExtensionDays, errs)
+			c.Extensions = append(c.Extensions, e)
+		}
+	}
+	c.ForwardedOn, errs = parseDateInput(f.ForwardedOn, data.FieldForwardedOn, errs)
+	c.ForwardedTo = strings.TrimSpace(f.ForwardedTo.Text)
 	return &c, errs
 }
 

@@ -52,6 +52,8 @@ func NewConcernsScreen(sh *Shell) *ConcernsScreen {
 	s := &ConcernsScreen{sh: sh}
 	reload := func(string) { s.reload() }
 	s.recordList = newRecordList(sh, reload, s.updateItem, s.Open)
+	// The most urgent first: most days overdue, then the nearest deadline.
+	s.order = data.ByUrgency
 	s.Kind = enumChoice(sh, "concern_kind", sh.T("concerns.all_kinds"), enumValues(data.ConcernKinds), reload)
 	s.Status = enumChoice(sh, "status", sh.T("concerns.all_statuses"), enumValues(data.Statuses), reload)
 	s.Topic = enumChoice(sh, "topic", sh.T("concerns.all_topics"), data.Topics, reload)
@@ -132,6 +134,9 @@ func (s *ConcernsScreen) updateItem(r *data.Row, it *listItem) {
 	meta := joinParts(r.Date.Display(), s.sh.EnumText("concern_kind", r.Sub), s.villages[r.Village],
 		s.sh.EnumText("status", r.Status))
 	note, imp := dueText(s.sh, r.Deadline, data.ConcernStatus(r.Status), s.sh.Today())
+	if data.ConcernStatus(r.Status) == data.StatusForwarded {
+		note, imp = s.sh.T("deadline.forwarded"), widget.MediumImportance
+	}
 	it.set(r.Title, meta, note, imp)
 }
 
@@ -167,7 +172,11 @@ type concernView struct {
 	raiser  string    // name of the linked person or household
 	source  *data.Row // the meeting or visit where it was raised
 	viewer  string    // the cadre using the app
-	err     error
+	// deadline is the concern's deadline with its basis, computed now;
+	// remote is its village's flag.
+	deadline data.Deadline
+	remote   bool
+	err      error
 }
 
 func loadConcernView(st *data.Store, id string) *concernView {
@@ -191,6 +200,10 @@ func loadConcernView(st *data.Store, id string) *concernView {
 	}
 	p, _ := st.Profile()
 	v.viewer = p.Name
+	v.deadline = st.DeadlineFor(&v.c)
+	if r, ok := st.Row(v.c.Village); ok {
+		v.remote = r.Remote
+	}
 	return v
 }
 
@@ -234,8 +247,11 @@ func newConcernDetail(s *ConcernsScreen, v *concernView) *ConcernDetail {
 	title := heading(c.Summary)
 	title.Wrapping = fyne.TextWrapWord
 	note, imp := dueText(sh, c.Deadline, c.Status, sh.Today())
-	deadline := c.Deadline.Display()
+	deadline := deadlineText(sh, v.deadline, v.remote, c.ConcernKind, c.Accepted.Valid())
 	switch {
+	case c.Status == data.StatusForwarded:
+		deadline = forwardedText(sh, &c)
+		imp = widget.MediumImportance
 	case deadline == "":
 		deadline = sh.T("concerns.deadline_pending")
 	case note != "":
@@ -263,7 +279,10 @@ func newConcernDetail(s *ConcernsScreen, v *concernView) *ConcernDetail {
 		infoRow{sh.T("concerns.field.deadline"), d.Deadline},
 		textRow(sh.T("concerns.field.channel"), sh.EnumText("channel", c.Channel)),
 		textRow(sh.T("field.concern.received"), c.Received.Display()),
-		textRow(sh.T("field.concern.accepted"), c.Accepted.Display()),
+		textRow(sh.T(data.FieldAccepted), c.Accepted.Display()),
+		optionalRow(sh.T(data.FieldExtensions), extensionsText(sh, c.Extensions)),
+		optionalRow(sh.T(data.FieldForwardedOn), c.ForwardedOn.Display()),
+		optionalRow(sh.T(data.FieldForwardedTo), c.ForwardedTo),
 		textRow(sh.T("field.concern.village"), v.village),
 		infoRow{sh.T("concerns.field.raiser"), d.raiserView(v)},
 		textRow(sh.T("concerns.field.topic"), sh.EnumText("topic", c.Topic)),
@@ -378,14 +397,23 @@ func (d *ConcernDetail) delete() {
 }
 
 // StatusDialog is the "Đổi trạng thái" dialog: a new status and a
-// required note saying why.
+// required note saying why. Moving to "đang xử lý" asks for the thụ lý
+// date (today by default), from which the time to resolve counts;
+// moving to "đã chuyển" asks for the date forwarded and the body.
 type StatusDialog struct {
 	Form   *Form
 	Status *EnumSelect
 	Note   *widget.Entry
-	Cancel *widget.Button
-	Dialog *dialog.CustomDialog
-	save   func()
+	// Accepted is the thụ lý date, shown for "đang xử lý".
+	Accepted *DateField
+	// ForwardedOn and ForwardedTo are shown for "đã chuyển".
+	ForwardedOn *DateField
+	ForwardedTo *widget.Entry
+	Cancel      *widget.Button
+	Dialog      *dialog.CustomDialog
+	save        func()
+
+	acceptedBox, forwardBox *fyne.Container
 }
 
 func (d *ConcernDetail) openStatusDialog() {
@@ -398,22 +426,64 @@ func (d *ConcernDetail) openStatusDialog() {
 		}
 	}
 	sd.Form = NewForm(sh, func() { d.saveStatus(sd) })
-	sd.Status = NewEnumSelect(sh, "status", next, func(string) { sd.Form.Check() })
+	sd.Status = NewEnumSelect(sh, "status", next, func(string) { sd.update() })
 	choosePlaceholder(sh, sd.Status)
 	sd.Note = widget.NewMultiLineEntry()
 	sd.Note.Wrapping = fyne.TextWrapWord
 	sd.Note.SetMinRowsVisible(3)
 	sd.Note.OnChanged = func(string) { sd.Form.Check() }
+	check := func(data.Date) { sd.Form.Check() }
+	sd.Accepted = NewDateField(sh, check)
+	sd.Accepted.SetText(orDefault(d.Concern.Accepted.Display(), sh.Today().Display()))
+	sd.ForwardedOn = NewDateField(sh, check)
+	sd.ForwardedOn.SetText(orDefault(d.Concern.ForwardedOn.Display(), sh.Today().Display()))
+	sd.ForwardedTo = widget.NewEntry()
+	sd.ForwardedTo.SetText(d.Concern.ForwardedTo)
+	sd.ForwardedTo.OnChanged = func(string) { sd.Form.Check() }
 	sd.Form.AddRow(widget.NewLabel(sh.T("concerns.status_now", "Status", sh.EnumText("status", string(d.Concern.Status)))))
 	sd.Form.Add("field.concern.status", sd.Status, func() bool { return sd.Status.Value() != "" })
+	sd.acceptedBox = container.NewVBox()
+	sub := &Form{sh: sh, Box: sd.acceptedBox, errs: sd.Form.errs}
+	sub.Add(data.FieldAccepted, sd.Accepted, nil)
+	sub.AddRow(hintLabel(sh.T("concerns.status_accepted_hint")))
+	sd.forwardBox = container.NewVBox()
+	sub.Box = sd.forwardBox
+	sub.Add(data.FieldForwardedOn, sd.ForwardedOn, nil)
+	sub.Add(data.FieldForwardedTo, sd.ForwardedTo, nil)
+	sd.Form.AddRow(sd.acceptedBox)
+	sd.Form.AddRow(sd.forwardBox)
 	sd.Form.Add("field.concern.status_note", sd.Note, Filled(sd.Note))
-	sd.Form.Check()
+	sd.update()
 	sd.Cancel = widget.NewButtonWithIcon(sh.T("btn.cancel"), theme.CancelIcon(), func() { sd.Dialog.Hide() })
 	sd.save = func() { d.saveStatus(sd) }
 	sd.Dialog = showFormDialog(sh, sh.T("concerns.change_status"), sd, sd.Form.Box, sd.Cancel, sd.Form.Save)
-	sd.Dialog.Resize(fyne.NewSize(560, 380))
+	sd.Dialog.Resize(fyne.NewSize(560, 480))
 	d.StatusDialog = sd
 	sh.Win.Canvas().Focus(sd.Note)
+}
+
+// update shows the detail fields of the chosen status and checks the form.
+func (sd *StatusDialog) update() {
+	st := data.ConcernStatus(sd.Status.Value())
+	setVisible(sd.acceptedBox, st == data.StatusHandling)
+	setVisible(sd.forwardBox, st == data.StatusForwarded)
+	sd.Form.Check()
+}
+
+// details returns what the chosen status records besides the note, with
+// the errors of dates that do not parse. A missing detail is refused by
+// the store (Store.ChangeStatusWith), naming its field.
+func (sd *StatusDialog) details() (data.StatusDetails, []data.FieldError) {
+	var d data.StatusDetails
+	var errs []data.FieldError
+	switch data.ConcernStatus(sd.Status.Value()) {
+	case data.StatusHandling:
+		d.Accepted, errs = parseDateInput(sd.Accepted, data.FieldAccepted, errs)
+	case data.StatusForwarded:
+		d.ForwardedOn, errs = parseDateInput(sd.ForwardedOn, data.FieldForwardedOn, errs)
+		d.ForwardedTo = strings.TrimSpace(sd.ForwardedTo.Text)
+	}
+	return d, errs
 }
 
 // SaveForm changes the status when the dialog's Save is enabled (Ctrl+S).
@@ -425,13 +495,18 @@ func (sd *StatusDialog) SaveForm() {
 
 func (d *ConcernDetail) saveStatus(sd *StatusDialog) {
 	id, to, note := d.Concern.ID, data.ConcernStatus(sd.Status.Value()), strings.TrimSpace(sd.Note.Text)
+	details, errs := sd.details()
+	if len(errs) > 0 {
+		sd.Form.ShowErrors(&data.ValidationError{Kind: data.KindConcern, Fields: errs})
+		return
+	}
 	sd.Form.Save.Disable()
 	d.sh.Go(func() error {
 		st := d.sh.Store()
 		if st == nil {
 			return errNoStore
 		}
-		return st.ChangeStatus(id, to, note)
+		return st.ChangeStatusWith(id, to, note, details)
 	}, func(err error) {
 		sd.Form.Check()
 		if err != nil {
@@ -456,7 +531,7 @@ func historyEntry(sh *Shell, h data.StatusChange) fyne.CanvasObject {
 	if who == "" {
 		who = sh.T("concerns.unknown_cadre")
 	}
-	line := widget.NewLabel(h.At.Local().Format("02/01/2006 15:04") + " · " + who + ": " + change)
+	line := widget.NewLabel(h.At.In(data.Vietnam).Format("02/01/2006 15:04") + " · " + who + ": " + change)
 	line.Wrapping = fyne.TextWrapWord
 	if h.Note == "" {
 		return line
@@ -475,7 +550,7 @@ func quoteLabel(text string) fyne.CanvasObject {
 // many it is overdue (with DangerImportance: shown red). It is empty when
 // there is no deadline or the concern is resolved.
 func dueText(sh *Shell, deadline data.Date, status data.ConcernStatus, today data.Date) (string, widget.Importance) {
-	if deadline == "" || status.Done() {
+	if deadline == "" || !status.Clocked() {
 		return "", widget.MediumImportance
 	}
 	switch days := data.DaysBetween(today, deadline); {
@@ -488,6 +563,61 @@ func dueText(sh *Shell, deadline data.Date, status data.ConcernStatus, today dat
 	default:
 		return sh.T("concerns.days_left", "Count", days), widget.MediumImportance
 	}
+}
+
+// deadlineText says a deadline, the rule that set it and how it was
+// counted: an intake deadline before thụ lý, the law's period or the
+// commune's own rule ("quy định của xã", never presented as law), a tố
+// cáo's extensions, and a last day moved off a day off (BLDS 2015 Đ.148).
+// accepted says the concern has its thụ lý date. It is "" when there is
+// no deadline.
+func deadlineText(sh *Shell, d data.Deadline, remote bool, kind data.ConcernKind, accepted bool) string {
+	if d.Due == "" {
+		return ""
+	}
+	var text string
+	switch d.Basis {
+	case data.BasisLaw:
+		text = sh.T("deadline.basis.luat", "Date", d.Due.Display(), "Count", d.Days, "Law", sh.T("deadline.law."+string(kind)))
+	case data.BasisCommune:
+		from := sh.T("deadline.from_received")
+		if accepted {
+			from = sh.T("deadline.from_accepted")
+		}
+		text = sh.T("deadline.basis.quy_dinh_xa", "Date", d.Due.Display(), "Count", d.Days, "From", from)
+	default:
+		text = sh.T("deadline.basis."+string(d.Basis), "Date", d.Due.Display(), "Count", d.Days)
+	}
+	if remote && d.Basis == data.BasisLaw && (kind == data.ConcernComplaint1 || kind == data.ConcernComplaint2) {
+		text += " — " + sh.T("deadline.remote")
+	}
+	if d.Extended > 0 {
+		text += "; " + sh.T("deadline.extended", "Count", d.Extended)
+	} else if kind == data.ConcernDenunciation && d.Basis == data.BasisLaw {
+		text += ". " + sh.T("deadline.no_extension")
+	}
+	if d.Moved {
+		text += "; " + sh.T("deadline.moved")
+	}
+	return text
+}
+
+// forwardedText says a forwarded case is followed as "đã chuyển, chờ
+// phản hồi", with the body it went to and the date.
+func forwardedText(sh *Shell, c *data.Concern) string {
+	if c.ForwardedTo == "" && c.ForwardedOn == "" {
+		return sh.T("deadline.forwarded")
+	}
+	return sh.T("deadline.forwarded_to", "Body", c.ForwardedTo, "Date", c.ForwardedOn.Display())
+}
+
+// extensionsText lists a tố cáo's extension decisions: number, date, days.
+func extensionsText(sh *Shell, ext []data.Extension) string {
+	var parts []string
+	for _, e := range ext {
+		parts = append(parts, joinParts(e.Number, e.Date.Display(), sh.T("concerns.days_n", "Count", e.Days)))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // sourceText names a meeting or visit for a link to it.
@@ -516,6 +646,7 @@ type recordList struct {
 	Empty *widget.Label
 
 	rows     []data.Row
+	order    data.Order        // how Find sorts (ByDateDesc by default)
 	villages map[string]string // names by id
 	stale    bool              // the village names need loading
 	search   latest
@@ -553,14 +684,15 @@ func newRecordList(sh *Shell, reload func(string), render func(*data.Row, *listI
 // Rows returns the records the list shows, in order.
 func (l *recordList) Rows() []data.Row { return l.rows }
 
-// load shows the records f selects, newest first; the village names are
+// load shows the records f selects, in the list's order (newest first
+// unless set); the village names are
 // loaded too when stale.
 func (l *recordList) load(f data.Filter) {
 	withVillages := l.stale
 	var rows []data.Row
 	var vs villageList
 	l.search.run(l.sh, func(st *data.Store) {
-		rows = st.Find(f, data.ByDateDesc)
+		rows = st.Find(f, l.order)
 		if withVillages {
 			vs = loadVillages(st)
 		}
@@ -777,6 +909,15 @@ func textRow(label, value string) infoRow {
 
 // infoRows lays out read-only fields, a bold label before each value;
 // rows without a value are left out.
+// optionalRow is textRow for a field most concerns leave empty (a tố
+// cáo's extensions, a forwarded case's body): no row when it is empty.
+func optionalRow(label, value string) infoRow {
+	if value == "" {
+		return infoRow{label, nil}
+	}
+	return textRow(label, value)
+}
+
 func infoRows(rows ...infoRow) *fyne.Container {
 	c := container.New(layout.NewFormLayout())
 	for _, r := range rows {

@@ -105,9 +105,10 @@ func TestConcernFormCreatesAConcernShownInTheList(t *testing.T) {
 		t.Errorf("before acceptance the deadline should wait for it: %q", f.Deadline.Text)
 	}
 	test.Type(f.Accepted.Entry, "05/03/2026")
-	// khiếu nại lần đầu in a remote village: 45 days from acceptance.
-	if !strings.Contains(f.Deadline.Text, "19/04/2026") || !strings.Contains(f.Deadline.Text, "45") {
-		t.Errorf("live deadline %q, want 19/04/2026 (45 days, remote area)", f.Deadline.Text)
+	// khiếu nại lần đầu in a remote village: 45 days from acceptance,
+	// 19/04/2026, a Sunday: the deadline is Monday 20/04 (BLDS 2015 Đ.148).
+	if !strings.Contains(f.Deadline.Text, "20/04/2026") || !strings.Contains(f.Deadline.Text, "45") {
+		t.Errorf("live deadline %q, want 20/04/2026 (45 days, remote area)", f.Deadline.Text)
 	}
 	f.RaiserKind.SetValue(data.RaiserPerson)
 	sh.wait()
@@ -135,7 +136,7 @@ func TestConcernFormCreatesAConcernShownInTheList(t *testing.T) {
 	if len(rows) != 1 {
 		t.Fatalf("list shows %d concerns, want 1", len(rows))
 	}
-	for _, want := range []string{"Tranh chấp đất đai giữa hai hộ", "02/03/2026", "Khiếu nại lần đầu", p.remoteName, "Mới tiếp nhận", "Còn 32 ngày"} {
+	for _, want := range []string{"Tranh chấp đất đai giữa hai hộ", "02/03/2026", "Khiếu nại lần đầu", p.remoteName, "Mới tiếp nhận", "Còn 33 ngày"} {
 		if !strings.Contains(rows[0], want) {
 			t.Errorf("list row %q lacks %q", rows[0], want)
 		}
@@ -144,7 +145,7 @@ func TestConcernFormCreatesAConcernShownInTheList(t *testing.T) {
 	if err := sh.Store().Load(s.Rows()[0].ID, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Deadline != "2026-04-19" || c.Received != "2026-03-02" || c.RaiserID != p.elder.ID || c.People != 6 || c.Village != p.remote.ID {
+	if c.Deadline != "2026-04-20" || c.Received != "2026-03-02" || c.RaiserID != p.elder.ID || c.People != 6 || c.Village != p.remote.ID {
 		t.Errorf("stored concern %+v", c)
 	}
 	if sh.Store().Draft("concern/new") != nil {
@@ -282,7 +283,8 @@ func TestChangeStatusNeedsANoteAndAddsHistory(t *testing.T) {
 	s := openConcernsScreen(t, sh)
 	d := openConcern(t, sh, s, c.ID)
 	shown := allTexts(d.Content)
-	for _, want := range []string{"Xin sửa cầu treo qua suối", "31/03/2026 — Còn 13 ngày", p.nearName, "Mới tiếp nhận"} {
+	// A kiến nghị's deadline is the commune's own rule, shown as such.
+	for _, want := range []string{"Xin sửa cầu treo qua suối", "31/03/2026", "quy định của xã", "Còn 13 ngày", p.nearName, "Mới tiếp nhận"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("detail lacks %q:\n%s", want, shown)
 		}

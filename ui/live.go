@@ -46,11 +46,13 @@ func (sh *Shell) watchStore(st *data.Store) {
 			return
 		}
 		sh.live.pending = true
+		sh.jobAdd() // a refresh on its way counts as work in progress (tests wait for it)
 		time.AfterFunc(liveDelay, func() {
 			sh.live.mu.Lock()
 			sh.live.pending = false
 			sh.live.mu.Unlock()
 			fyne.Do(func() {
+				defer sh.jobDone()
 				if sh.Store() == st {
 					sh.storeChanged()
 				}

@@ -39,6 +39,9 @@ type Settings struct {
 
 	// Backup is the "Sao lưu / Khôi phục" part.
 	Backup *BackupPanel
+	// Deadlines is the "Tính thời hạn" part: the commune's petition days
+	// and the added days off.
+	Deadlines *DeadlineSettings
 
 	content *container.Scroll
 }
@@ -68,6 +71,7 @@ func newSettings(sh *Shell) *Settings {
 	s.Commune.TextStyle = fyne.TextStyle{Bold: true}
 	s.Backup = newBackupPanel(sh)
 	s.Backup.resized = s.relayout
+	s.Deadlines = newDeadlineSettings(sh)
 
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		heading(sh.T("screen.settings")),
@@ -76,6 +80,7 @@ func newSettings(sh *Shell) *Settings {
 		settingsSection(sh.T("settings.checklist"), container.NewVBox(
 			hintLabel(sh.T("settings.checklist_intro")),
 			container.NewGridWithColumns(2, s.Cung.Content, s.Bam.Content))),
+		settingsSection(sh.T("settings.deadlines"), s.Deadlines.Content),
 		settingsSection(sh.T("settings.passphrase"), s.Pass.Content),
 		settingsSection(sh.T("settings.store"), container.NewVBox(s.StoreDir, s.StoreSize)),
 		settingsSection(sh.T("backup.title"), s.Backup.Content),
@@ -116,6 +121,7 @@ func (s *Settings) Refresh() {
 		s.Commune.SetText(c.Label() + " · " + code)
 	}
 	s.Backup.Refresh()
+	s.Deadlines.Refresh()
 	s.relayout()
 	var size int64
 	s.sh.Go(func() error { size = st.Size(); return nil }, func(error) {
