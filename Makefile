@@ -152,6 +152,7 @@ endif
 -include bench.mk
 -include sync.mk
 -include ui.mk
+-include pg.mk
 
 # make bench also runs the sync and UI benchmarks, when their files exist.
 bench: $(if $(wildcard sync.mk),bench-sync) $(if $(wildcard ui.mk),bench-ui)

@@ -12,6 +12,10 @@
 //	danvan-server bundle import --data DIR FILE [--reply OUT]
 //	danvan-server --version
 //
+// Every command takes --database postgres://... (or $DANVAN_SERVER_DATABASE)
+// to keep the data in PostgreSQL instead of the Badger directory; several
+// servers may then share one database.
+//
 // The admin commands open the data directory directly when no server
 // runs on it, and otherwise ask the running server over the Unix socket
 // DIR/admin.sock, which only the server's user can open.
@@ -53,6 +57,8 @@ Usage:
   danvan-server serve --data DIR --key-file KEY --addr 127.0.0.1:8443 [--tls-cert FILE --tls-key FILE] [--insecure-listen]
   danvan-server keygen --out KEY      make a server key file (the data directory is encrypted with it)
   danvan-server rotate-key --data DIR --key-file OLD --new-key-file NEW   (server stopped)
+  danvan-server rotate-key --database URL [--key-file OLD] --new-key-file NEW   (servers stopped;
+                  without --key-file: seal a database made without a key)
   danvan-server encrypt --data OLD --out NEW --key-file KEY   copy an unencrypted data directory into an encrypted one
   danvan-server enroll --data DIR --commune CODE --label "Cán bộ A" [--valid 72h]
   danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
@@ -65,6 +71,8 @@ Usage:
 
 --data defaults to $DANVAN_SERVER_DATA, or ./danvan-server-data; --key-file to
 $DANVAN_SERVER_KEY_FILE. Every command that opens the data directory needs the key.
+--database postgres://USER@HOST/DB (default $DANVAN_SERVER_DATABASE) keeps the data
+in PostgreSQL instead of --data; the key then seals every record in the database.
 `
 
 // run executes one command line and returns the exit code.
@@ -141,10 +149,15 @@ func defaultDataDir() string {
 // keyFileFlag is the value of --key-file of the command being run.
 var keyFileFlag *string
 
+// databaseFlag is the value of --database of the command being run:
+// "" for the Badger data directory.
+var databaseFlag *string
+
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("data", defaultDataDir(), "the server's data directory")
+	databaseFlag = fs.String("database", os.Getenv("DANVAN_SERVER_DATABASE"), "a PostgreSQL URL (postgres://user@host/db?sslmode=verify-full) to keep the data in instead of --data (default $DANVAN_SERVER_DATABASE)")
 	keyFileFlag = fs.String("key-file", os.Getenv("DANVAN_SERVER_KEY_FILE"), "the key file that encrypts the data directory (made by danvan-server keygen; default $DANVAN_SERVER_KEY_FILE)")
 	return fs, dir
 }
@@ -156,10 +169,14 @@ var errNoKey = errors.New("no server key: the data directory would hold every co
 	"    danvan-server keygen --out /etc/danvan/server.key\n" +
 	"    danvan-server serve --key-file /etc/danvan/server.key ...   (or DANVAN_SERVER_KEY_FILE=/etc/danvan/server.key)")
 
-// openStorage opens the data directory dir with the key named by
-// keyFile. Without a key it refuses a new directory, and opens an
-// existing unencrypted one (made before encryption) with a warning.
-func openStorage(dir, keyFile string, log *slog.Logger) (*dsync.BadgerStorage, error) {
+// openStorage opens the data directory dir, or the PostgreSQL database
+// of --database, with the key named by keyFile. Without a key it refuses
+// a new directory or database, and opens an existing unencrypted one
+// (made before encryption) with a warning.
+func openStorage(dir, keyFile string, log *slog.Logger) (dsync.Storage, error) {
+	if databaseFlag != nil && *databaseFlag != "" {
+		return openPG(*databaseFlag, keyFile, log)
+	}
 	if keyFile == "" {
 		if dsync.DataDirIsNew(dir) {
 			return nil, fmt.Errorf("%s: %w", dir, errNoKey)
@@ -175,6 +192,35 @@ func openStorage(dir, keyFile string, log *slog.Logger) (*dsync.BadgerStorage, e
 		return nil, err
 	}
 	return dsync.OpenBadgerStorageKey(dir, log, key)
+}
+
+// openPG opens the PostgreSQL storage at dsn; see openStorage.
+func openPG(dsn, keyFile string, log *slog.Logger) (dsync.Storage, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var key []byte
+	if keyFile == "" {
+		isNew, err := dsync.PGDatabaseIsNew(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		if isNew {
+			return nil, fmt.Errorf("the database: %w", errNoKey)
+		}
+	} else {
+		var err error
+		if key, err = dsync.ReadServerKeyFile(keyFile); err != nil {
+			return nil, err
+		}
+	}
+	st, err := dsync.OpenPGStorage(ctx, dsn, log, key)
+	if err == nil && key == nil && log != nil {
+		log.Warn("records in the database are NOT encrypted with a server key")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // parse parses flags that may come before or after positional arguments.
@@ -376,6 +422,9 @@ func cmdRotateKey(args []string, stdout, stderr io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
+	if *databaseFlag != "" && *newFile != "" {
+		return rotatePGKey(*databaseFlag, *keyFileFlag, *newFile, stdout)
+	}
 	if *keyFileFlag == "" || *newFile == "" {
 		return fmt.Errorf("rotate-key: give --key-file (the current key) and --new-key-file: %w", errUsage)
 	}
@@ -394,6 +443,29 @@ func cmdRotateKey(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// rotatePGKey re-seals the records of the PostgreSQL database dsn from
+// the key in oldFile ("" for a database made without a key) to the one in
+// newFile.
+func rotatePGKey(dsn, oldFile, newFile string, stdout io.Writer) error {
+	var oldKey []byte
+	if oldFile != "" {
+		var err error
+		if oldKey, err = dsync.ReadServerKeyFile(oldFile); err != nil {
+			return err
+		}
+	}
+	newKey, err := dsync.ReadServerKeyFile(newFile)
+	if err != nil {
+		return err
+	}
+	n, err := dsync.RotatePGKey(context.Background(), dsn, oldKey, newKey)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "the database's %d records are now sealed with %s; the old key no longer opens it\n", n, newFile)
+	return nil
+}
+
 // cmdEncrypt copies a stopped, unencrypted data directory (made before
 // encryption) into a new one encrypted with --key-file.
 func cmdEncrypt(args []string, stdout, stderr io.Writer) error {
@@ -401,6 +473,9 @@ func cmdEncrypt(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "the new, encrypted data directory (must not exist yet)")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *databaseFlag != "" {
+		return fmt.Errorf("encrypt copies a Badger data directory; to seal a PostgreSQL database made without a key: rotate-key --database URL --new-key-file KEY: %w", errUsage)
 	}
 	if *keyFileFlag == "" || *out == "" {
 		return fmt.Errorf("encrypt: give --key-file and --out: %w", errUsage)
@@ -468,17 +543,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
 	}
 	sock := socketPath(*dir)
-	_ = os.Remove(sock) // a stale socket of a server that died; the store lock proves none runs
-	aln, err := net.Listen("unix", sock)
-	if err != nil {
-		// Wine, older Windows Server: no Unix sockets. The server runs
-		// without; admin commands then need it stopped.
-		log.Warn("no admin socket: admin commands need the server stopped", "socket", sock, "err", err.Error())
-		aln = nil
-	} else {
-		_ = os.Chmod(sock, 0o600)
-		defer os.Remove(sock)
-	}
+	var aln net.Listener
+	if *databaseFlag == "" {
+		_ = os.Remove(sock) // a stale socket of a server that died; the store lock proves none runs
+		aln, err = net.Listen("unix", sock)
+		if err != nil {
+			// Wine, older Windows Server: no Unix sockets. The server runs
+			// without; admin commands then need it stopped.
+			log.Warn("no admin socket: admin commands need the server stopped", "socket", sock, "err", err.Error())
+			aln = nil
+		} else {
+			_ = os.Chmod(sock, 0o600)
+			defer os.Remove(sock)
+		}
+	} // With --database the admin commands open the database beside the servers.
 	ln = dsync.LimitListener(ln, *perAddr)
 
 	handler := dsync.NewServer(dsync.ServerConfig{Storage: st, Logger: log, MaxBody: *maxBody})
@@ -501,7 +579,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		go func() { errc <- admin.Serve(aln) }()
 	}
 	go purgeLoop(ctx, st, log, *retention, *purgeEvery)
-	log.Info("listening", "addr", ln.Addr().String(), "tls", tls, "data", *dir, "server_id", st.ServerID(), "version", version)
+	where := *dir
+	if *databaseFlag != "" {
+		where = "postgres"
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "tls", tls, "data", where, "server_id", st.ServerID(), "version", version)
 
 	var serveErr error
 	select {
