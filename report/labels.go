@@ -291,6 +291,7 @@ var labels = map[i18n.Lang]map[string]string{
 		"concern_kind.khieu_nai_1": "Khiếu nại lần đầu",
 		"concern_kind.khieu_nai_2": "Khiếu nại lần hai",
 		"concern_kind.to_cao":      "Tố cáo",
+		"concern_kind.y_kien":      "Ý kiến",
 
 		"status.moi_tiep_nhan": "Mới tiếp nhận",
 		"status.dang_xu_ly":    "Đang xử lý",
@@ -628,6 +629,7 @@ var labels = map[i18n.Lang]map[string]string{
 		"concern_kind.khieu_nai_1":          "Complaint (first)",
 		"concern_kind.khieu_nai_2":          "Complaint (second)",
 		"concern_kind.to_cao":               "Denunciation",
+		"concern_kind.y_kien":               "Opinion",
 		"status.moi_tiep_nhan":              "New",
 		"status.dang_xu_ly":                 "In progress",
 		"status.da_chuyen":                  "Forwarded",
