@@ -215,6 +215,9 @@ type OutboxEntry struct {
 }
 
 func (s *Store) appendOutbox(txn *badger.Txn, id string) error {
+	if IsDemoID(id) {
+		return nil // demo data never leave the laptop: nothing waits to be sent
+	}
 	seq, err := s.outbox.Next()
 	if err != nil {
 		return fmt.Errorf("next outbox seq: %w", err)
@@ -712,12 +715,15 @@ func (s *Store) batchPut(wb *badger.WriteBatch, obj Object, rows *[]*Row) error 
 		return err
 	}
 	ab, _ := json.Marshal(AuditEntry{Seq: seqA, Record: rec.ID, Kind: rec.Kind, Action: AuditCreate, Who: s.actor, Device: s.device, At: time.Now(), Fields: changed})
-	seqO, err := s.outbox.Next()
-	if err != nil {
-		return err
+	kvs := [][2][]byte{{recordKey(rec.ID), rb}, {indexKey(rec.ID), xb}, {auditKey(rec.ID, seqA), ab}}
+	if !IsDemoID(rec.ID) { // demo data never leave the laptop: nothing waits to be sent
+		seqO, err := s.outbox.Next()
+		if err != nil {
+			return err
+		}
+		ob, _ := json.Marshal(OutboxEntry{Record: rec.ID})
+		kvs = append(kvs, [2][]byte{seqKey(pfxOutbox, seqO+1), ob})
 	}
-	ob, _ := json.Marshal(OutboxEntry{Record: rec.ID})
-	kvs := [][2][]byte{{recordKey(rec.ID), rb}, {indexKey(rec.ID), xb}, {auditKey(rec.ID, seqA), ab}, {seqKey(pfxOutbox, seqO+1), ob}}
 	if c, ok := obj.(*Concern); ok && c.Denouncer != "" {
 		kvs = append(kvs, [2][]byte{confKey(rec.ID), []byte(NFC(c.Denouncer))})
 	}
