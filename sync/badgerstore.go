@@ -55,8 +55,7 @@ type BadgerStorage struct {
 	writerWG stdsync.WaitGroup // the writer goroutine
 	purgeMu  stdsync.RWMutex   // held by PurgeHistory, for reading by Pull
 	purge    [][]byte          // record keys whose history must go (writer only)
-	touchMu  stdsync.Mutex     // guards touched
-	touched  map[string]int64  // device id -> last persisted "last seen" (unix s)
+	touched  touchGate         // throttles the writes of "last seen"
 }
 
 var (
@@ -142,7 +141,7 @@ func OpenBadgerStorageKey(dir string, log *slog.Logger, key []byte) (*BadgerStor
 		}
 		return nil, fmt.Errorf("open server store %s: %w", dir, err)
 	}
-	b := &BadgerStorage{db: db, log: log, inflight: map[uint64]int{}, touched: map[string]int64{}, jobs: make(chan *applyJob, 256)}
+	b := &BadgerStorage{db: db, log: log, inflight: map[uint64]int{}, jobs: make(chan *applyJob, 256)}
 	err = db.Update(func(txn *badger.Txn) error {
 		v, err := bget(txn, bkServerID)
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -1003,13 +1002,9 @@ func (b *BadgerStorage) RevokeDevice(ctx context.Context, id string, at time.Tim
 // TouchDevice records when a device was last seen, writing at most once
 // every five minutes per device.
 func (b *BadgerStorage) TouchDevice(ctx context.Context, id string, at time.Time) error {
-	b.touchMu.Lock()
-	if last, ok := b.touched[id]; ok && at.Unix()-last < 300 {
-		b.touchMu.Unlock()
+	if !b.touched.due(id, at) {
 		return nil
 	}
-	b.touched[id] = at.Unix()
-	b.touchMu.Unlock()
 	done, err := b.enter()
 	if err != nil {
 		return err

@@ -55,38 +55,35 @@ func readBody(r io.Reader, encoding string, limit int64) ([]byte, *apiError) {
 	if int64(len(raw)) > limit {
 		return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "request body is above the limit of %d bytes", limit)
 	}
-	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	var zr io.Reader
+	name := strings.ToLower(strings.TrimSpace(encoding))
+	switch name {
 	case "", "identity":
 		return raw, nil
 	case "gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		gr, err := gzip.NewReader(bytes.NewReader(raw))
 		if err != nil {
 			return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "gzip body: %v", err)
 		}
-		plain, err := io.ReadAll(io.LimitReader(zr, limit+1))
-		if err != nil {
-			return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "gzip body: %v", err)
-		}
-		if int64(len(plain)) > limit {
-			return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "decompressed request body is above the limit of %d bytes", limit)
-		}
-		return plain, nil
+		zr = gr
 	case EncodingZstd:
-		zr, err := newZstdReader(bytes.NewReader(raw))
+		dr, err := newZstdReader(bytes.NewReader(raw))
 		if err != nil {
 			return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "zstd body: %v", err)
 		}
-		defer zr.Close()
-		plain, err := io.ReadAll(io.LimitReader(zr, limit+1))
-		if err != nil {
-			return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "zstd body: %v", err)
-		}
-		if int64(len(plain)) > limit {
-			return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "decompressed request body is above the limit of %d bytes", limit)
-		}
-		return plain, nil
+		defer dr.Close()
+		zr = dr
+	default:
+		return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "unsupported Content-Encoding %q (want zstd or gzip)", encoding)
 	}
-	return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "unsupported Content-Encoding %q (want zstd or gzip)", encoding)
+	plain, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil {
+		return nil, newAPIError(http.StatusBadRequest, CodeBadEncoding, "%s body: %v", name, err)
+	}
+	if int64(len(plain)) > limit {
+		return nil, newAPIError(http.StatusRequestEntityTooLarge, CodeTooLarge, "decompressed request body is above the limit of %d bytes", limit)
+	}
+	return plain, nil
 }
 
 // decodePush parses and checks a push body (already decompressed): a

@@ -57,8 +57,7 @@ type PGStorage struct {
 	closed   bool
 	bgWG     stdsync.WaitGroup // background VACUUMs
 	vacuumOn atomic.Bool       // a VACUUM is running
-	touchMu  stdsync.Mutex
-	touched  map[string]int64 // device id -> last persisted "last seen" (unix s)
+	touched  touchGate         // throttles the writes of "last seen"
 }
 
 //go:embed pgschema/*.sql
@@ -199,7 +198,7 @@ func OpenPGStorage(ctx context.Context, dsn string, log *slog.Logger, key []byte
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, err)
 	}
-	s := &PGStorage{pool: pool, log: log, touched: map[string]int64{}}
+	s := &PGStorage{pool: pool, log: log}
 	if key != nil {
 		if s.aead, err = newAEAD(key); err != nil {
 			pool.Close()
@@ -1013,13 +1012,9 @@ func (s *PGStorage) RevokeDevice(ctx context.Context, id string, at time.Time) e
 // TouchDevice records when a device was last seen, writing at most once
 // every five minutes per device and process.
 func (s *PGStorage) TouchDevice(ctx context.Context, id string, at time.Time) error {
-	s.touchMu.Lock()
-	if last, ok := s.touched[id]; ok && at.Unix()-last < 300 {
-		s.touchMu.Unlock()
+	if !s.touched.due(id, at) {
 		return nil
 	}
-	s.touched[id] = at.Unix()
-	s.touchMu.Unlock()
 	done, err := s.enter()
 	if err != nil {
 		return err

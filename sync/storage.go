@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	stdsync "sync"
 	"time"
 
 	"danvan/data"
@@ -209,6 +210,31 @@ type RejectError struct {
 
 // Error describes the refused record.
 func (e *RejectError) Error() string { return e.Record.String() }
+
+// touchGate lets a storage write a device's "last seen" at most once
+// every touchEvery per device and process: every request touches it.
+type touchGate struct {
+	mu   stdsync.Mutex
+	last map[string]int64 // device id -> last write (unix s)
+}
+
+// touchEvery is how stale a stored "last seen" may be.
+const touchEvery = 300 // seconds
+
+// due reports whether the "last seen" of device id should be written for
+// at, and if so remembers it.
+func (g *touchGate) due(id string, at time.Time) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if last, ok := g.last[id]; ok && at.Unix()-last < touchEvery {
+		return false
+	}
+	if g.last == nil {
+		g.last = map[string]int64{}
+	}
+	g.last[id] = at.Unix()
+	return true
+}
 
 func wrapf(err error, format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, err)...)

@@ -13,18 +13,16 @@ import (
 	dsync "danvan/sync"
 )
 
-// TestConflictsViewPickResolvesAndSyncs: two laptops of Xã Đăk Long change
-// the status of the same concern while neither has seen the other's
-// change; the Xung đột view lists the concern with both values, who set
-// them and when, and picking one resolves the conflict with an audited
-// edit that reaches the other laptop.
-func TestConflictsViewPickResolvesAndSyncs(t *testing.T) {
+// twoLaptopsOneConcern enrolls this laptop (Y Sáng, through the Đồng bộ
+// page) and another one (Y Blếch) of Xã Đăk Long with one real server;
+// both hold the same concern of Làng Kon Dồn.
+func twoLaptopsOneConcern(t *testing.T) (*Shell, *SyncScreen, *data.Store, *data.Store, *data.Concern) {
+	t.Helper()
 	ts := startSyncServer(t)
 	sh := newTestShell(t, "")
 	firstRun(t, sh, "Y Sáng")
 	s := enrollFromScreen(t, sh, ts)
 	a := sh.Store()
-
 	v := &data.Village{Name: "Làng Kon Dồn", VillageKind: data.VillageLang}
 	if err := a.Save(v); err != nil {
 		t.Fatal(err)
@@ -35,8 +33,6 @@ func TestConflictsViewPickResolvesAndSyncs(t *testing.T) {
 		t.Fatal(err)
 	}
 	tapSyncNow(t, sh, s)
-
-	// the other laptop, enrolled with the same server
 	b, err := data.Open(t.TempDir(), data.Options{Actor: "Y Blếch"})
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +45,17 @@ func TestConflictsViewPickResolvesAndSyncs(t *testing.T) {
 	if _, err := dsync.RunOnce(ctx, b, nil); err != nil {
 		t.Fatal(err)
 	}
+	return sh, s, a, b, c
+}
+
+// TestConflictsViewPickResolvesAndSyncs: two laptops of Xã Đăk Long change
+// the status of the same concern while neither has seen the other's
+// change; the Xung đột view lists the concern with both values, who set
+// them and when, and picking one resolves the conflict with an audited
+// edit that reaches the other laptop.
+func TestConflictsViewPickResolvesAndSyncs(t *testing.T) {
+	sh, s, a, b, c := twoLaptopsOneConcern(t)
+	ctx := context.Background()
 	if err := b.ChangeStatus(c.ID, data.StatusForwarded, "Chuyển UBND huyện"); err != nil {
 		t.Fatal(err)
 	}
@@ -145,33 +152,8 @@ func TestConflictsViewPickResolvesAndSyncs(t *testing.T) {
 // view shows both side by side, each with who wrote it and its own button,
 // and the text picked is the one both laptops keep.
 func TestConflictsViewShowsBothTexts(t *testing.T) {
-	ts := startSyncServer(t)
-	sh := newTestShell(t, "")
-	firstRun(t, sh, "Y Sáng")
-	s := enrollFromScreen(t, sh, ts)
-	a := sh.Store()
-	v := &data.Village{Name: "Làng Kon Dồn", VillageKind: data.VillageLang}
-	if err := a.Save(v); err != nil {
-		t.Fatal(err)
-	}
-	c := &data.Concern{ConcernKind: data.ConcernPetition, Channel: data.ChannelReception, Received: data.Today(), Village: v.ID,
-		RaiserKind: data.RaiserText, RaiserText: "A Thủy", Topic: "ha_tang", Summary: "Đường vào làng sạt lở", Complexity: data.ComplexityNormal, People: 1}
-	if err := a.Save(c); err != nil {
-		t.Fatal(err)
-	}
-	tapSyncNow(t, sh, s)
-	b, err := data.Open(t.TempDir(), data.Options{Actor: "Y Blếch"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
+	sh, s, a, b, c := twoLaptopsOneConcern(t)
 	ctx := context.Background()
-	if _, err := dsync.Enroll(ctx, b, ts.URL, ts.code(t, "Cán bộ B")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dsync.RunOnce(ctx, b, nil); err != nil {
-		t.Fatal(err)
-	}
 	const mineText, theirsText = "Đường vào làng sạt lở sau mưa lũ, xe máy không qua được", "Sạt lở 30 m đường liên thôn, cần kè gấp"
 	rewrite := func(st *data.Store, text string) {
 		t.Helper()
