@@ -2,12 +2,14 @@ package report
 
 import (
 	"fmt"
+	stdsync "sync"
 
 	"danvan/i18n"
 )
 
-// labels holds the report's text, per language. The i18n package embeds
-// only its active.*.toml files, so the report keeps its own table; a label
+// labels holds the report's own text, per language (headings, columns,
+// sheets); the labels of enumerated values come from the app's i18n
+// catalogue (see enum), so screen and print say the same; a label
 // missing in English falls back to Vietnamese, and an unknown id is
 // printed as is (visible, never fatal).
 var labels = map[i18n.Lang]map[string]string{
@@ -286,30 +288,9 @@ var labels = map[i18n.Lang]map[string]string{
 		"sheet.vcompare": "So sánh theo thôn",
 
 		// Enumerations.
-		"concern_kind.kien_nghi":   "Kiến nghị",
-		"concern_kind.phan_anh":    "Phản ánh",
-		"concern_kind.khieu_nai_1": "Khiếu nại lần đầu",
-		"concern_kind.khieu_nai_2": "Khiếu nại lần hai",
-		"concern_kind.to_cao":      "Tố cáo",
-		"concern_kind.y_kien":      "Ý kiến",
 
-		"status.moi_tiep_nhan": "Mới tiếp nhận",
-		"status.dang_xu_ly":    "Đang xử lý",
-		"status.da_chuyen":     "Đã chuyển cơ quan có thẩm quyền",
-		"status.da_giai_quyet": "Đã giải quyết, đã trả lời",
-		"status.dong":          "Đã đóng",
 
-		"meeting_kind.gap_go_uy_tin": "Gặp gỡ già làng, người có uy tín",
-		"meeting_kind.hoi_nghi_thon": "Hội nghị thôn",
-		"meeting_kind.doi_thoai":     "Đối thoại",
-		"meeting_kind.khac":          "Khác",
 
-		"role.gia_lang":     "Già làng",
-		"role.truong_thon":  "Trưởng thôn",
-		"role.nguoi_uy_tin": "Người có uy tín",
-		"role.chuc_sac":     "Chức sắc tôn giáo",
-		"role.bi_thu":       "Bí thư chi bộ",
-		"role.khac":         "Khác",
 
 		"field.kinh_te":                     "Kinh tế",
 		"field.van_hoa_xa_hoi":              "Văn hóa – xã hội",
@@ -319,38 +300,13 @@ var labels = map[i18n.Lang]map[string]string{
 		"model_kind.mo_hinh":   "Mô hình",
 		"model_kind.dien_hinh": "Điển hình",
 
-		"model_status.dang_ky":             "Đăng ký",
-		"model_status.trien_khai_hieu_qua": "Triển khai hiệu quả",
-		"model_status.duoc_cong_nhan":      "Được công nhận",
-		"model_status.tieu_bieu":           "Tiêu biểu",
-		"model_status.khen_thuong":         "Khen thưởng",
 
-		"topic.dat_dai":           "Đất đai",
-		"topic.chinh_sach_xa_hoi": "Chính sách xã hội",
-		"topic.ha_tang":           "Hạ tầng",
-		"topic.moi_truong":        "Môi trường",
-		"topic.an_ninh_trat_tu":   "An ninh trật tự",
-		"topic.y_te":              "Y tế",
-		"topic.giao_duc":          "Giáo dục",
-		"topic.dan_toc_ton_giao":  "Dân tộc – tôn giáo",
-		"topic.khac":              "Khác",
 
-		"channel.tiep_cong_dan": "Tiếp công dân",
-		"channel.di_co_so":      "Đi cơ sở",
-		"channel.hoi_nghi":      "Hội nghị thôn",
-		"channel.doi_thoai":     "Đối thoại",
-		"channel.dien_thoai":    "Điện thoại",
-		"channel.don_thu":       "Đơn thư",
 
 		"complexity.thuong":            "Thông thường",
 		"complexity.phuc_tap":          "Phức tạp",
 		"complexity.dac_biet_phuc_tap": "Đặc biệt phức tạp",
 
-		"village_kind.thon":       "Thôn",
-		"village_kind.lang":       "Làng",
-		"village_kind.buon":       "Buôn",
-		"village_kind.ban":        "Bản",
-		"village_kind.to_dan_pho": "Tổ dân phố",
 
 		"agenda.cong_khai":         "Công khai",
 		"agenda.ban_quyet_dinh":    "Bàn và quyết định",
@@ -358,10 +314,6 @@ var labels = map[i18n.Lang]map[string]string{
 		"agenda.kiem_tra_giam_sat": "Kiểm tra, giám sát",
 		"x.votes":                  "tán thành %d hộ, không tán thành %d hộ",
 
-		"hotspot.dan_toc":  "dân tộc",
-		"hotspot.ton_giao": "tôn giáo",
-		"hotspot.dat_dai":  "đất đai",
-		"hotspot.an_ninh":  "an ninh",
 	},
 	i18n.EN: {
 		"nation":            "SOCIALIST REPUBLIC OF VIETNAM",
@@ -624,70 +576,20 @@ var labels = map[i18n.Lang]map[string]string{
 		"sheet.hotspots":    "Hotspots",
 		"sheet.vcompare":    "Villages compared",
 
-		"concern_kind.kien_nghi":            "Petition",
-		"concern_kind.phan_anh":             "Report",
-		"concern_kind.khieu_nai_1":          "Complaint (first)",
-		"concern_kind.khieu_nai_2":          "Complaint (second)",
-		"concern_kind.to_cao":               "Denunciation",
-		"concern_kind.y_kien":               "Opinion",
-		"status.moi_tiep_nhan":              "New",
-		"status.dang_xu_ly":                 "In progress",
-		"status.da_chuyen":                  "Forwarded",
-		"status.da_giai_quyet":              "Resolved",
-		"status.dong":                       "Closed",
-		"meeting_kind.gap_go_uy_tin":        "Meeting with elders",
-		"meeting_kind.hoi_nghi_thon":        "Village assembly",
-		"meeting_kind.doi_thoai":            "Dialogue",
-		"meeting_kind.khac":                 "Other",
-		"role.gia_lang":                     "Village elder",
-		"role.truong_thon":                  "Village head",
-		"role.nguoi_uy_tin":                 "Prestigious person",
-		"role.chuc_sac":                     "Religious dignitary",
-		"role.bi_thu":                       "Party-cell secretary",
-		"role.khac":                         "Other",
 		"field.kinh_te":                     "Economy",
 		"field.van_hoa_xa_hoi":              "Culture and society",
 		"field.quoc_phong_an_ninh":          "Defence and security",
 		"field.xay_dung_he_thong_chinh_tri": "Political system",
 		"model_kind.mo_hinh":                "Collective model",
 		"model_kind.dien_hinh":              "Individual example",
-		"model_status.dang_ky":              "Registered",
-		"model_status.trien_khai_hieu_qua":  "Effective",
-		"model_status.duoc_cong_nhan":       "Recognised",
-		"model_status.tieu_bieu":            "Exemplary",
-		"model_status.khen_thuong":          "Awarded",
-		"topic.dat_dai":                     "Land",
-		"topic.chinh_sach_xa_hoi":           "Social policy",
-		"topic.ha_tang":                     "Infrastructure",
-		"topic.moi_truong":                  "Environment",
-		"topic.an_ninh_trat_tu":             "Public order",
-		"topic.y_te":                        "Health",
-		"topic.giao_duc":                    "Education",
-		"topic.dan_toc_ton_giao":            "Ethnicity and religion",
-		"topic.khac":                        "Other",
-		"channel.tiep_cong_dan":             "Citizen reception",
-		"channel.di_co_so":                  "Field visit",
-		"channel.hoi_nghi":                  "Village meeting",
-		"channel.doi_thoai":                 "Dialogue",
-		"channel.dien_thoai":                "Phone",
-		"channel.don_thu":                   "Letter",
 		"complexity.thuong":                 "Normal",
 		"complexity.phuc_tap":               "Complex",
 		"complexity.dac_biet_phuc_tap":      "Especially complex",
-		"village_kind.thon":                 "Thôn",
-		"village_kind.lang":                 "Làng",
-		"village_kind.buon":                 "Buôn",
-		"village_kind.ban":                  "Bản",
-		"village_kind.to_dan_pho":           "Tổ dân phố",
 		"agenda.cong_khai":                  "Disclosure",
 		"agenda.ban_quyet_dinh":             "Discussed and decided",
 		"agenda.tham_gia_y_kien":            "Consultation",
 		"agenda.kiem_tra_giam_sat":          "Oversight",
 		"x.votes":                           "%d households for, %d against",
-		"hotspot.dan_toc":                   "ethnic",
-		"hotspot.ton_giao":                  "religious",
-		"hotspot.dat_dai":                   "land",
-		"hotspot.an_ninh":                   "security",
 	},
 }
 
@@ -707,14 +609,29 @@ func tr(lang i18n.Lang, id string, args ...any) string {
 }
 
 // enum returns the label of an enumerated value such as a concern kind
-// ("concern_kind", "to_cao"), or the raw value when it has none.
+// ("concern_kind", "to_cao"): the app's own label (i18n "enum.…", so the
+// printed report says what the screen says), else the report's, else the
+// raw value.
 func enum(lang i18n.Lang, group, value string) string {
 	if value == "" {
 		return ""
 	}
-	id := group + "." + value
+	id := "enum." + group + "." + value
+	if s := localizers()[lang].T(id); s != id {
+		return nfc(s)
+	}
+	id = group + "." + value
 	if s := tr(lang, id); s != id {
 		return s
 	}
 	return value
 }
+
+// localizers holds one i18n localizer per language, made once.
+var localizers = stdsync.OnceValue(func() map[i18n.Lang]*i18n.Localizer {
+	out := map[i18n.Lang]*i18n.Localizer{}
+	for _, l := range i18n.Langs() {
+		out[l] = i18n.New(l)
+	}
+	return out
+})
