@@ -289,9 +289,6 @@ var labels = map[i18n.Lang]map[string]string{
 
 		// Enumerations.
 
-
-
-
 		"field.kinh_te":                     "Kinh tế",
 		"field.van_hoa_xa_hoi":              "Văn hóa – xã hội",
 		"field.quoc_phong_an_ninh":          "Quốc phòng – an ninh",
@@ -300,20 +297,15 @@ var labels = map[i18n.Lang]map[string]string{
 		"model_kind.mo_hinh":   "Mô hình",
 		"model_kind.dien_hinh": "Điển hình",
 
-
-
-
 		"complexity.thuong":            "Thông thường",
 		"complexity.phuc_tap":          "Phức tạp",
 		"complexity.dac_biet_phuc_tap": "Đặc biệt phức tạp",
-
 
 		"agenda.cong_khai":         "Công khai",
 		"agenda.ban_quyet_dinh":    "Bàn và quyết định",
 		"agenda.tham_gia_y_kien":   "Tham gia ý kiến",
 		"agenda.kiem_tra_giam_sat": "Kiểm tra, giám sát",
 		"x.votes":                  "tán thành %d hộ, không tán thành %d hộ",
-
 	},
 	i18n.EN: {
 		"nation":            "SOCIALIST REPUBLIC OF VIETNAM",
