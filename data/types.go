@@ -348,6 +348,10 @@ type Attendee struct {
 	Name     string `json:"name"`
 }
 
+// FieldAgendaVotes is the label id of an agenda item's votes (the form's
+// "Nội dung và biểu quyết").
+const FieldAgendaVotes = "meetings.field.agenda"
+
 // AgendaItem is one item of a village assembly, with its household votes.
 type AgendaItem struct {
 	ID           string `json:"id"`

@@ -189,6 +189,20 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 		if o.HouseholdsPresent > o.HouseholdsTotal && o.HouseholdsTotal >= 0 && o.MeetingKind == MeetingAssembly {
 			c.add("field.meeting.households_present", MsgTooMany, "field.meeting.households_total")
 		}
+		// Votes are counted in households (Luật Thực hiện dân chủ ở cơ sở
+		// 2022: the household is the voting unit of a hội nghị thôn, see
+		// docs/domain.md): never negative, never more than the households
+		// represented at the assembly.
+		for _, a := range o.Agenda {
+			if a.VotesFor < 0 || a.VotesAgainst < 0 {
+				c.add(FieldAgendaVotes, MsgNegative, "")
+				break
+			}
+			if o.MeetingKind == MeetingAssembly && o.HouseholdsPresent > 0 && a.VotesFor+a.VotesAgainst > o.HouseholdsPresent {
+				c.add(FieldAgendaVotes, MsgTooMany, "field.meeting.households_present")
+				break
+			}
+		}
 	case *FieldVisit:
 		c.date("field.visit.from", o.From, true)
 		c.date("field.visit.to", o.To, true)

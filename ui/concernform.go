@@ -369,8 +369,8 @@ func (f *ConcernForm) update() {
 	setVisible(f.Person, rk == data.RaiserPerson)
 	setVisible(f.Household, rk == data.RaiserHousehold)
 	setVisible(f.RaiserText, rk == data.RaiserText)
-	n, err := strconv.Atoi(strings.TrimSpace(f.People.Text))
-	setVisible(f.MassHint, err == nil && n >= data.MassThreshold)
+	n, ok := parseCount(f.People.Text)
+	setVisible(f.MassHint, ok && n >= data.MassThreshold)
 	// Extension fields for a tố cáo; the second decision only when the
 	// complexity allows two (or one was typed).
 	for _, r := range f.extRows {
@@ -583,15 +583,12 @@ func parseDateInput(d *DateField, field string, errs []data.FieldError) (data.Da
 	return v, errs
 }
 
-// parseCountInput returns the whole number typed in e (0 when empty), adding
-// an error for field to errs when it is not one.
+// parseCountInput returns the whole number typed in e (0 when empty; with
+// or without thousands separators, as parseCount reads it), adding an
+// error for field to errs when it is not a whole number of 0 or more.
 func parseCountInput(e *widget.Entry, field string, errs []data.FieldError) (int, []data.FieldError) {
-	s := strings.TrimSpace(e.Text)
-	if s == "" {
-		return 0, errs
-	}
-	n, err := strconv.Atoi(strings.ReplaceAll(s, ".", ""))
-	if err != nil {
+	n, ok := parseCount(e.Text)
+	if !ok {
 		errs = append(errs, data.FieldError{Field: field, Msg: data.MsgInvalid})
 	}
 	return n, errs

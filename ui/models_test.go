@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2/widget"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -159,5 +160,26 @@ func TestNumbersTheVietnameseWay(t *testing.T) {
 	}
 	if got := formatAmount(1200.5); got != "1.200,5" {
 		t.Errorf("formatAmount = %q", got)
+	}
+}
+
+// TestCountsReadAlike: every count of every form is read by one parser:
+// "1 250" and "1.250" are 1,250 for a concern's people as for a
+// household's members, and "-3" is refused as votes as anywhere.
+func TestCountsReadAlike(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{{"1 250", 1250, true}, {"1.250", 1250, true}, {"", 0, true}, {"-3", 0, false}, {"ba", 0, false}} {
+		e := widget.NewEntry()
+		e.SetText(tc.in)
+		n, errs := parseCountInput(e, "field.concern.people", nil)
+		if (len(errs) == 0) != tc.ok || (tc.ok && n != tc.want) {
+			t.Errorf("%q read as %d, errors %v", tc.in, n, errs)
+		}
+		if m, ok := parseCount(tc.in); ok != tc.ok || (ok && m != n) {
+			t.Errorf("%q: the two readings differ (%d, %v)", tc.in, m, ok)
+		}
 	}
 }

@@ -1,0 +1,41 @@
+package data
+
+import "testing"
+
+// TestAssemblyVotes: a hội nghị thôn's votes are counted in households:
+// negative votes, or more votes than households represented, are refused
+// naming "Nội dung và biểu quyết"; votes within the households present
+// pass.
+func TestAssemblyVotes(t *testing.T) {
+	cases := []struct {
+		name         string
+		present      int
+		forV, agains int
+		msg          string
+	}{
+		{"within the households present", 66, 40, 20, ""},
+		{"all present vote", 66, 60, 6, ""},
+		{"negative votes", 66, -3, 0, MsgNegative},
+		{"more votes than households present", 66, 50, 20, MsgTooMany},
+		{"present not recorded", 0, 50, 20, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &Meeting{MeetingKind: MeetingAssembly, Date: "2026-03-10", Village: "v1", Chair: "A Blúi", HouseholdsTotal: 80, HouseholdsPresent: tc.present,
+				Agenda: []AgendaItem{{ID: "a1", Category: "ban_quyet_dinh", Title: "Làm đường bê tông", VotesFor: tc.forV, VotesAgainst: tc.agains}}}
+			err := Validate(m, nil)
+			v, isV := AsValidation(err)
+			got := ""
+			if isV {
+				for _, f := range v.Fields {
+					if f.Field == FieldAgendaVotes {
+						got = f.Msg
+					}
+				}
+			}
+			if got != tc.msg {
+				t.Errorf("votes %d/%d of %d present: %q (%v), want %q", tc.forV, tc.agains, tc.present, got, err, tc.msg)
+			}
+		})
+	}
+}
