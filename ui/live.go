@@ -78,7 +78,7 @@ func (sh *Shell) seen(id string) {
 	if st == nil || !st.FromColleague(id) {
 		return
 	}
-	uiJob(sh, func() error { return st.MarkSeen(id) }, func(err error) {
+	sh.Go(func() error { return st.MarkSeen(id) }, func(err error) {
 		if err != nil {
 			sh.ShowError(err)
 			return

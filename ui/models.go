@@ -198,7 +198,7 @@ func (s *ModelsScreen) Refresh() {
 	seq := s.seq
 	f := data.Filter{Kind: data.KindModel, Sub: s.Field.Value(), Status: s.Status.Value(), Query: s.Search.Text}
 	var rows, all []data.Row
-	uiJob(s.sh, func() error {
+	s.sh.Go(func() error {
 		all = st.Find(data.Filter{Kind: data.KindModel}, data.ByTitle)
 		rows = st.Find(f, data.ByTitle)
 		return nil
@@ -262,7 +262,7 @@ func (s *ModelsScreen) edit(m *data.Model) {
 	if st == nil {
 		return
 	}
-	uiJob(s.sh, func() error {
+	s.sh.Go(func() error {
 		villages = st.Find(data.Filter{Kind: data.KindVillage}, data.ByTitle)
 		return nil
 	}, func(error) {
@@ -370,7 +370,7 @@ func (d *ModelDetail) step(next data.ModelStatus) {
 		return
 	}
 	id := d.M.ID
-	uiJob(d.s.sh, func() error {
+	d.s.sh.Go(func() error {
 		var m data.Model
 		if err := st.Load(id, &m); err != nil {
 			return err

@@ -287,7 +287,7 @@ func (x *ReportExport) drawChart(st *data.Stats) {
 	seq, lang := x.chartSeq, x.sh.Lang()
 	size := x.Chart.MinSize()
 	var img *image.RGBA
-	uiJob(x.sh, func() error {
+	x.sh.Go(func() error {
 		// Twice the laid-out size, so that it stays sharp on a dense screen.
 		var err error
 		img, err = report.ChartImage(st, int(size.Width*2), int(size.Height*2), lang)
@@ -555,7 +555,7 @@ func (x *ReportExport) generate(work func(progress func(float64, string)) error,
 			stage.SetText(s)
 		})
 	}
-	uiJob(x.sh, func() error { return work(progress) }, func(err error) {
+	x.sh.Go(func() error { return work(progress) }, func(err error) {
 		d.Hide()
 		x.working = nil
 		x.busy = false
@@ -763,7 +763,7 @@ func hasPrinter() bool {
 // detectPrinter shows In thẳng ra máy in once CUPS is found with a printer.
 func (x *ReportExport) detectPrinter() {
 	var found bool
-	uiJob(x.sh, func() error {
+	x.sh.Go(func() error {
 		found = hasPrinter()
 		return nil
 	}, func(error) {

@@ -259,7 +259,7 @@ func (r *ReportsScreen) compute() {
 	var stats *data.Stats
 	var list *data.Checklist
 	var villages []data.Row
-	uiJob(r.sh, func() error {
+	r.sh.Go(func() error {
 		var err error
 		villages = st.Find(data.Filter{Kind: data.KindVillage}, data.ByTitle)
 		stats, err = st.Stats(village, from, to, today)

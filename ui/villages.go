@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -92,7 +91,7 @@ func (s *VillagesScreen) Refresh() {
 	seq, q := s.seq, s.Search.Text
 	var rows []data.Row
 	villages := map[string]*data.Village{}
-	uiJob(s.sh, func() error {
+	s.sh.Go(func() error {
 		rows = st.Find(data.Filter{Kind: data.KindVillage, Query: q}, data.ByTitle)
 		for _, r := range rows {
 			v := new(data.Village)
@@ -175,7 +174,7 @@ func (s *VillagesScreen) Open(id string) {
 		return
 	}
 	v := new(data.Village)
-	uiJob(s.sh, func() error { return st.Load(id, v) }, func(err error) {
+	s.sh.Go(func() error { return st.Load(id, v) }, func(err error) {
 		if err != nil {
 			s.sh.ShowError(err)
 			return
@@ -432,7 +431,7 @@ func (d *VillageDetail) Refresh() {
 	d.seq++
 	seq, q, id := d.seq, d.HouseholdSearch.Text, d.V.ID
 	var hh, persons, timeline []data.Row
-	uiJob(d.s.sh, func() error {
+	d.s.sh.Go(func() error {
 		hh = st.Find(data.Filter{Kind: data.KindHousehold, Village: id, Query: q}, data.ByTitle)
 		persons = st.Find(data.Filter{Kind: data.KindPerson, Village: id}, data.ByTitle)
 		for _, r := range st.Find(data.Filter{Village: id}, data.ByDateDesc) {
@@ -622,23 +621,6 @@ func (f *PersonForm) save() {
 }
 
 // ─── Shared by the visits, villages, models and reports screens ────────
-
-// uiMu serialises the UI updates of these screens' background jobs. The
-// app runs every fyne.Do callback on the UI goroutine anyway; the test
-// driver runs each on its job's own goroutine, where two could overlap.
-var uiMu sync.Mutex
-
-// uiJob is sh.Go with done (may be nil) run under uiMu.
-func uiJob(sh *Shell, work func() error, done func(error)) {
-	sh.Go(work, func(err error) {
-		if done == nil {
-			return
-		}
-		uiMu.Lock()
-		defer uiMu.Unlock()
-		done(err)
-	})
-}
 
 // villageChoice is a drop-down of the commune's villages in Vietnamese
 // order, optionally led by an entry for "all villages" or "none" (value "").
@@ -874,7 +856,7 @@ func loadThen(sh *Shell, id string, obj data.Object, then func()) {
 	if st == nil {
 		return
 	}
-	uiJob(sh, func() error { return st.Load(id, obj) }, func(err error) {
+	sh.Go(func() error { return st.Load(id, obj) }, func(err error) {
 		if err != nil {
 			sh.ShowError(err)
 			return
@@ -891,7 +873,7 @@ func deleteRecord(sh *Shell, id, name string, done func()) {
 		if st == nil {
 			return
 		}
-		uiJob(sh, func() error { return st.Delete(id) }, func(err error) {
+		sh.Go(func() error { return st.Delete(id) }, func(err error) {
 			if err != nil {
 				sh.ShowError(err)
 				return
@@ -1005,7 +987,7 @@ func (f *recordForm[S]) fill(s S) {
 	f.show(s)
 	var kept S
 	found := false
-	uiJob(f.sh, func() error {
+	f.sh.Go(func() error {
 		found = NewDraft(f.sh, f.key).Load(&kept)
 		return nil
 	}, func(error) {
@@ -1088,7 +1070,7 @@ func (f *recordForm[S]) saveThen(obj data.Object, then func()) {
 		return
 	}
 	f.Form.Save.Disable()
-	uiJob(f.sh, func() error { return st.Save(obj) }, func(err error) {
+	f.sh.Go(func() error { return st.Save(obj) }, func(err error) {
 		f.Form.Check()
 		if err != nil {
 			if !f.Form.ShowErrors(err) {

@@ -87,7 +87,7 @@ func (s *VisitsScreen) Refresh() {
 	seq := s.seq
 	f := data.Filter{Kind: data.KindVisit, Village: s.Village.Value(), Query: s.Search.Text}
 	var rows, villages []data.Row
-	uiJob(s.sh, func() error {
+	s.sh.Go(func() error {
 		villages = st.Find(data.Filter{Kind: data.KindVillage}, data.ByTitle)
 		rows = st.Find(f, data.ByDateDesc)
 		return nil
@@ -133,7 +133,7 @@ func (s *VisitsScreen) edit(v *data.FieldVisit) {
 		return
 	}
 	var ctx visitContext
-	uiJob(s.sh, func() error {
+	s.sh.Go(func() error {
 		ctx.checklist = st.Checklist()
 		ctx.profile, _ = st.Profile()
 		ctx.villages = st.Find(data.Filter{Kind: data.KindVillage}, data.ByTitle)
@@ -368,7 +368,7 @@ func (f *VisitForm) loadHouseholds() {
 	f.hhSeq++
 	seq, id, q := f.hhSeq, f.Village.Value(), f.HouseholdSearch.Text
 	var rows []data.Row
-	uiJob(f.sh, func() error {
+	f.sh.Go(func() error {
 		if id != "" {
 			rows = st.Find(data.Filter{Kind: data.KindHousehold, Village: id, Query: q}, data.ByTitle)
 		}
@@ -641,7 +641,7 @@ func (d *VisitDetail) loadConcerns() {
 	d.seq++
 	seq, v := d.seq, d.V
 	var rows []data.Row
-	uiJob(d.s.sh, func() error {
+	d.s.sh.Go(func() error {
 		var err error
 		rows, err = concernsOfVisit(st, v)
 		return err
