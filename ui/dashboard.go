@@ -333,10 +333,11 @@ func newSyncLine(sh *Shell) *SyncLine {
 }
 
 // SetSyncStatus shows text (already translated, e.g. "Đồng bộ lần cuối:
-// 10:42") as the sync state; "" shows "not connected to a server".
+// 10:42") as the sync state; "" (before the worker has said anything)
+// shows "not enrolled for sync".
 func (l *SyncLine) SetSyncStatus(text string) {
 	if text == "" {
-		text = l.sh.T("err.not_connected")
+		text = l.sh.T("sync.line_not_enrolled")
 	}
 	l.Status.SetText(text)
 }

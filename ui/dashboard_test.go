@@ -162,8 +162,8 @@ func TestDashboardOnDemoData(t *testing.T) {
 		}
 	}
 
-	// The sync line: not connected, and the outbox count.
-	if d.Sync.Status.Text != "Không kết nối máy chủ" {
+	// The sync line: not enrolled (a state, not an error), and the outbox count.
+	if d.Sync.Status.Text != "Chưa đăng ký đồng bộ" {
 		t.Errorf("sync status %q", d.Sync.Status.Text)
 	}
 	if n := st.Pending(); !strings.Contains(d.Sync.Pending.Text, sh.T("dashboard.pending", "Count", n)) {
@@ -174,7 +174,7 @@ func TestDashboardOnDemoData(t *testing.T) {
 		t.Errorf("SetSyncStatus did not reach the line: %q", d.Sync.Status.Text)
 	}
 	sh.SetSyncStatus("")
-	if d.Sync.Status.Text != "Không kết nối máy chủ" {
+	if d.Sync.Status.Text != "Chưa đăng ký đồng bộ" {
 		t.Errorf("empty sync status shows %q", d.Sync.Status.Text)
 	}
 

@@ -119,3 +119,26 @@ func TestSyncProgressAndUpdateTexts(t *testing.T) {
 		t.Errorf("an older server is told as %q", got)
 	}
 }
+
+// TestFooterSaysWhatSyncIsDoing: the footer's sync line reads as a state,
+// not as an error, before enrolment, and says plainly when it syncs, waits
+// for a network or last synced.
+func TestFooterSaysWhatSyncIsDoing(t *testing.T) {
+	sh := newTestShell(t, "")
+	at := time.Date(2026, 12, 3, 8, 30, 0, 0, time.Local)
+	cases := []struct {
+		st   dsync.Status
+		want string
+	}{
+		{dsync.Status{Enrolment: dsync.NotEnrolled}, "Chưa đăng ký đồng bộ"},
+		{dsync.Status{Enrolment: dsync.Enrolled, Syncing: true}, "Đang đồng bộ…"},
+		{dsync.Status{Enrolment: dsync.Enrolled, Syncing: true, Progress: dsync.Progress{Phase: "pull", Done: 200, Total: 1000}}, "Đang nhận 200/1.000 bản ghi"},
+		{dsync.Status{Enrolment: dsync.Enrolled, LastError: "push: cannot reach the server", LastSuccess: at}, "Đang chờ mạng · Đồng bộ lần cuối: 03/12/2026 08:30"},
+		{dsync.Status{Enrolment: dsync.Enrolled, Online: true, LastSuccess: at}, "Đồng bộ lần cuối: 03/12/2026 08:30"},
+	}
+	for _, c := range cases {
+		if got := sh.syncLineText(c.st); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.st, got, c.want)
+		}
+	}
+}

@@ -144,19 +144,27 @@ func (sh *Shell) relabelSyncLine() {
 	}
 }
 
-// syncLineText is the dashboard's one-line sync state: "Đồng bộ lần cuối:
-// dd/MM/yyyy HH:mm", or why there is none ("" for a laptop not enrolled:
-// the line then says it is not connected to a server).
+// syncLineText is the footer's one-line sync state, in plain words: "Chưa
+// đăng ký đồng bộ", "Đang đồng bộ…" (with its progress), "Đang chờ mạng"
+// (offline, with the last sync), "Đồng bộ lần cuối: dd/MM/yyyy HH:mm".
 func (sh *Shell) syncLineText(s dsync.Status) string {
+	last := sh.T("status.never_synced")
+	if !s.LastSuccess.IsZero() {
+		last = sh.T("status.last_sync", "Time", formatDateTime(s.LastSuccess))
+	}
 	switch {
 	case s.Enrolment == dsync.NotEnrolled:
-		return ""
+		return sh.T("sync.line_not_enrolled")
 	case s.Enrolment == dsync.NeedsEnrolment:
 		return sh.T("sync.line_needs_enrolment")
-	case s.LastSuccess.IsZero():
-		return sh.T("status.never_synced")
+	case s.Syncing && s.Progress.Total > 0:
+		return sh.progressText(s.Progress)
+	case s.Syncing:
+		return sh.T("sync.syncing")
+	case !s.Online && s.LastError != "":
+		return sh.T("sync.line_waiting") + " · " + last
 	}
-	return sh.T("status.last_sync", "Time", formatDateTime(s.LastSuccess))
+	return last
 }
 
 // formatDateTime writes t in local time as dd/MM/yyyy HH:mm.
