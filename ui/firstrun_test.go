@@ -155,7 +155,7 @@ func TestFirstRunEndToEnd(t *testing.T) {
 		}
 	}
 	all := allTexts(sh.Main.Content)
-	for _, want := range []string{"Xã Đăk Long, Tỉnh Quảng Ngãi", "Chuyến đi cơ sở", "Ý kiến tiếp nhận", "Không kết nối máy chủ", "Tổng quan", "Cài đặt", "Thùng rác"} {
+	for _, want := range []string{"Xã Đăk Long, Tỉnh Quảng Ngãi", "Chuyến đi cơ sở", "Ý kiến tiếp nhận", "Chưa đăng ký đồng bộ", "Tổng quan", "Cài đặt", "Thùng rác"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("main window does not show %q; it shows:\n%s", want, all)
 		}
@@ -210,7 +210,7 @@ func TestLaterStartAsksOnlyForThePassphrase(t *testing.T) {
 		t.Errorf("language after unlock %q, want the profile's en", sh2.Lang())
 	}
 	d := dashboard(t, sh2)
-	if got := allTexts(d.Content()); !strings.Contains(got, "Concerns received") || !strings.Contains(got, "Not connected to a server") {
+	if got := allTexts(d.Content()); !strings.Contains(got, "Concerns received") || !strings.Contains(got, "Not enrolled for sync") {
 		t.Errorf("dashboard is not in English:\n%s", got)
 	}
 	if got := sh2.App.Preferences().String(prefLang); got != "en" {

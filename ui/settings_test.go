@@ -61,7 +61,7 @@ func TestLanguageSwitchRelabelsAtOnce(t *testing.T) {
 		t.Errorf("menu %q", sh.Win.MainMenu().Items[0].Label)
 	}
 	d := dashboard(t, sh)
-	if got := allTexts(d.Content()); !strings.Contains(got, "Field visits") || !strings.Contains(got, "Not connected to a server") {
+	if got := allTexts(d.Content()); !strings.Contains(got, "Field visits") || !strings.Contains(got, "Not enrolled for sync") {
 		t.Errorf("dashboard after the switch:\n%s", got)
 	}
 	if p, _ := sh.Store().Profile(); p.Lang != "en" {
