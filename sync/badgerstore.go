@@ -865,16 +865,9 @@ func (b *BadgerStorage) RedeemEnrolment(ctx context.Context, codeHash []byte, no
 		if err := json.Unmarshal(v, &e); err != nil {
 			return err
 		}
-		switch {
-		case !e.Used.IsZero():
-			return ErrCodeUsed
-		case !now.Before(e.Expires):
-			return ErrCodeExpired
-		case wantCommune != "" && wantCommune != e.Commune:
-			return fmt.Errorf("code is for %s, store is bound to %s: %w", e.Commune, wantCommune, ErrCommuneMismatch)
+		if err := e.redeem(now, wantCommune, &dev); err != nil {
+			return err
 		}
-		dev.Commune, dev.Label, dev.Role = e.Commune, e.Label, RoleCommune
-		e.Used, e.UsedBy = now, dev.ID
 		ev, _ := json.Marshal(e)
 		if err := txn.Set(ek, ev); err != nil {
 			return err

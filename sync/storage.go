@@ -211,6 +211,25 @@ type RejectError struct {
 // Error describes the refused record.
 func (e *RejectError) Error() string { return e.Record.String() }
 
+// redeem applies the rules of a one-time code to e at now, for a laptop
+// whose store is bound to wantCommune ("" for a new store): an unused,
+// unexpired code of that commune makes dev a commune device and is marked
+// used by it. Every storage calls it inside the transaction that stores
+// both.
+func (e *Enrolment) redeem(now time.Time, wantCommune string, dev *Device) error {
+	switch {
+	case !e.Used.IsZero():
+		return ErrCodeUsed
+	case !now.Before(e.Expires):
+		return ErrCodeExpired
+	case wantCommune != "" && wantCommune != e.Commune:
+		return fmt.Errorf("code is for %s, store is bound to %s: %w", e.Commune, wantCommune, ErrCommuneMismatch)
+	}
+	dev.Commune, dev.Label, dev.Role = e.Commune, e.Label, RoleCommune
+	e.Used, e.UsedBy = now, dev.ID
+	return nil
+}
+
 // touchGate lets a storage write a device's "last seen" at most once
 // every touchEvery per device and process: every request touches it.
 type touchGate struct {
