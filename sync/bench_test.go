@@ -40,7 +40,7 @@ func benchLaptop(b *testing.B, ts *testServer, n int) *data.Store {
 }
 
 // rounds is how many times the CPU-bound benchmarks repeat inside one
-// run; the table shows the best round (the machine may be busy with
+// run; the table shows the median round (the machine may be busy with
 // other work) and every round.
 const rounds = 3
 
@@ -48,7 +48,7 @@ const rounds = 3
 // on loopback. Target: at least 10,000 records/s.
 func BenchmarkServerIngest(b *testing.B) {
 	const n = 10000
-	var best float64
+	var rates []float64
 	var all []string
 	for i := 0; i < b.N*rounds; i++ {
 		b.StopTimer()
@@ -63,13 +63,14 @@ func BenchmarkServerIngest(b *testing.B) {
 			b.Fatalf("sync: %+v %v", rep, err)
 		}
 		rate := n / took.Seconds()
-		best = max(best, rate)
+		rates = append(rates, rate)
 		all = append(all, fmt.Sprintf("%.0f/s (%d ms CPU)", rate, cpu.Milliseconds()))
 		ts.stop()
 	}
-	b.ReportMetric(best, "records/s")
+	med := median(rates)
+	b.ReportMetric(med, "records/s")
 	tableRow("server ingest, one client, loopback (client and server in one process)",
-		fmt.Sprintf("%.0f records/s, best of %d: %s", best, len(all), strings.Join(all, ", ")), "≥ 10,000 records/s", best >= 10000)
+		fmt.Sprintf("%.0f records/s, median of %d: %s", med, len(all), strings.Join(all, ", ")), "≥ 10,000 records/s", med >= 10000)
 }
 
 // BenchmarkManyDevices: 200 enrolled devices push a batch of 100
@@ -77,7 +78,7 @@ func BenchmarkServerIngest(b *testing.B) {
 // errors, p99 ≤ 1 s per batch.
 func BenchmarkManyDevices(b *testing.B) {
 	const devices, per = 200, 100
-	bestP99 := time.Duration(1 << 62)
+	var p99s []float64
 	var all []string
 	totalErr := 0
 	for i := 0; i < b.N*rounds; i++ {
@@ -139,15 +140,16 @@ func BenchmarkManyDevices(b *testing.B) {
 		if got := ts.count(dakLong); got != devices*per && nerr == 0 {
 			b.Fatalf("server holds %d records, want %d", got, devices*per)
 		}
-		bestP99 = min(bestP99, p99)
+		p99s = append(p99s, float64(p99))
 		all = append(all, fmt.Sprintf("p50 %d / p99 %d ms, all in %d ms, %d ms CPU", p50.Milliseconds(), p99.Milliseconds(), took.Milliseconds(), cpu.Milliseconds()))
 		ts.stop()
 	}
-	b.ReportMetric(float64(bestP99.Milliseconds()), "p99_ms")
+	medP99 := time.Duration(median(p99s))
+	b.ReportMetric(float64(medP99.Milliseconds()), "p99_ms")
 	b.ReportMetric(float64(totalErr), "errors")
 	tableRow("200 devices pushing 100 records each at once (clients in the same process)",
-		fmt.Sprintf("%d errors; p99 %d ms, best of %d: %s", totalErr, bestP99.Milliseconds(), len(all), strings.Join(all, "; ")),
-		"no errors, p99 ≤ 1 s", totalErr == 0 && bestP99 <= time.Second)
+		fmt.Sprintf("%d errors; p99 %d ms, median of %d: %s", totalErr, medP99.Milliseconds(), len(all), strings.Join(all, "; ")),
+		"no errors, p99 ≤ 1 s", totalErr == 0 && medP99 <= time.Second)
 }
 
 // BenchmarkNoopSync: a sync with nothing to send or fetch. Target: one
