@@ -108,6 +108,7 @@ func NewServer(cfg ServerConfig) *Server {
 	s.mux.HandleFunc(PathBundle, s.handleBundle)
 	for _, old := range []string{pathPushV1, pathPullV1} {
 		s.mux.HandleFunc(old, func(w http.ResponseWriter, r *http.Request) {
+			DrainBody(r, s.cfg.MaxBody)
 			writeError(w, r, newAPIError(http.StatusUpgradeRequired, CodeUpgradeRequired, "%s", upgradeMessage))
 		})
 	}
@@ -115,6 +116,15 @@ func NewServer(cfg ServerConfig) *Server {
 		writeError(w, r, newAPIError(http.StatusNotFound, CodeNotFound, "no endpoint %s", clipString(r.URL.Path, 80)))
 	})
 	return s
+}
+
+// DrainBody reads and discards up to limit bytes of a request body that
+// is refused unread, so a client still writing a large push reads the
+// answer instead of failing on a broken pipe (which it would retry).
+func DrainBody(r *http.Request, limit int64) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, limit))
+	}
 }
 
 // reqInfo collects what the request log line says.

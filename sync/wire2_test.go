@@ -195,6 +195,7 @@ func TestOldProtocolGetsUpdateMessage(t *testing.T) {
 	// a server of a later version, seen from this laptop
 	later := http.NewServeMux()
 	later.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		DrainBody(r, 64<<20)
 		writeError(w, r, newAPIError(http.StatusUpgradeRequired, CodeUpgradeRequired, "%s", upgradeMessage))
 	})
 	srv := &http.Server{Handler: later}
