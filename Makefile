@@ -12,9 +12,10 @@ export PATH := $(PATH):/usr/local/go/bin
 # running headless (xvfb, xdotool, x11-xserver-utils' xmodmap, imagemagick's
 # import), for checking PDFs (poppler-utils' pdftotext), and for the release
 # packages (MinGW-w64 to cross-compile the Windows exe, xz for the Linux
-# tarball).
+# tarball), and chromium for the province dashboard's browser tests.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev \
-                xvfb poppler-utils imagemagick xdotool x11-xserver-utils gcc-mingw-w64-x86-64 xz-utils
+                xvfb poppler-utils imagemagick xdotool x11-xserver-utils gcc-mingw-w64-x86-64 xz-utils \
+                chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 DEMO_COMMUNE ?= 23368

@@ -104,3 +104,21 @@ func CompareVietnamese(a, b string) int {
 	defer viCollator.Unlock()
 	return viCollator.c.CompareString(NFC(a), NFC(b))
 }
+
+// Slug turns a name into a file-name part: "Làng Đăk Ang" → "lang-dak-ang".
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range Fold(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
+}

@@ -180,6 +180,39 @@ func Open(dir string, o Options) (*Store, error) {
 	return s, nil
 }
 
+// OpenMemory opens an empty store held in memory only, for commune:
+// nothing is written to disk, so it needs no passphrase, and everything
+// in it is gone at Close. The provincial server builds such a store from
+// a commune's synced records so that its pages compute their figures with
+// the very code of the laptop's reports (data.Store.StatsMany, package
+// report).
+func OpenMemory(commune string, o Options) (*Store, error) {
+	opt := badger.DefaultOptions("").
+		WithInMemory(true).
+		WithIndexCacheSize(1 << 20).
+		WithBlockCacheSize(1 << 20).
+		WithMemTableSize(4 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithNumCompactors(2).
+		WithLogger(nil)
+	db, err := badger.Open(opt)
+	if err != nil {
+		return nil, fmt.Errorf("open memory store for %s: %w", commune, err)
+	}
+	s := &Store{db: db, actor: o.Actor}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open memory store for %s: %w", commune, err)
+	}
+	if err := s.SetCommune(commune); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open memory store for %s: %w", commune, err)
+	}
+	return s, nil
+}
+
 // ErrNewerSchema: the store was written by a newer version of the app.
 var ErrNewerSchema = errors.New("store was written by a newer version of the app")
 

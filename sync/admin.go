@@ -74,6 +74,13 @@ type AdminAPI interface {
 	Devices(ctx context.Context) ([]Device, error)
 	// Revoke revokes a device's token: its next request gets 401.
 	Revoke(ctx context.Context, id string) error
+	// Meta, SetMeta and MetaPrefix read and write the storage's keyed
+	// values (the province dashboard's users and audit); see Storage.
+	Meta(ctx context.Context, key string) ([]byte, error)
+	// SetMeta stores or (nil) deletes a keyed value.
+	SetMeta(ctx context.Context, key string, value []byte) error
+	// MetaPrefix returns the keyed values under a prefix.
+	MetaPrefix(ctx context.Context, prefix string) (map[string][]byte, error)
 }
 
 // Admin implements AdminAPI on a Storage.
@@ -127,6 +134,19 @@ func (a *Admin) Revoke(ctx context.Context, id string) error {
 	return a.Storage.RevokeDevice(ctx, id, a.now().UTC())
 }
 
+// Meta reads a keyed value of the storage.
+func (a *Admin) Meta(ctx context.Context, key string) ([]byte, error) { return a.Storage.Meta(ctx, key) }
+
+// SetMeta writes a keyed value of the storage.
+func (a *Admin) SetMeta(ctx context.Context, key string, value []byte) error {
+	return a.Storage.SetMeta(ctx, key, value)
+}
+
+// MetaPrefix reads the keyed values under a prefix.
+func (a *Admin) MetaPrefix(ctx context.Context, prefix string) (map[string][]byte, error) {
+	return a.Storage.MetaPrefix(ctx, prefix)
+}
+
 // Admin socket paths (HTTP over a Unix socket in the data directory,
 // which only the server's user can open).
 const (
@@ -134,7 +154,18 @@ const (
 	adminProvince = "/admin/province-token"
 	adminDevices  = "/admin/devices"
 	adminRevoke   = "/admin/revoke"
+	adminMeta     = "/admin/meta"
 )
+
+// adminMetaMsg carries keyed values over the admin socket.
+type adminMetaMsg struct {
+	Key    string            `json:"key,omitempty"`
+	Prefix string            `json:"prefix,omitempty"`
+	Value  []byte            `json:"value,omitempty"`
+	Delete bool              `json:"delete,omitempty"`
+	Values map[string][]byte `json:"values,omitempty"`
+	Found  bool              `json:"found,omitempty"`
+}
 
 type adminEnrollReq struct {
 	Commune  string `json:"commune"`
@@ -227,6 +258,34 @@ func AdminHandler(api AdminAPI) http.Handler {
 		}
 		ok(w, map[string]bool{"ok": true})
 	})
+	mux.HandleFunc("POST "+adminMeta, func(w http.ResponseWriter, r *http.Request) {
+		var req adminMetaMsg
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+			fail(w, http.StatusBadRequest, err)
+			return
+		}
+		var resp adminMetaMsg
+		var err error
+		switch {
+		case req.Prefix != "":
+			resp.Values, err = api.MetaPrefix(r.Context(), req.Prefix)
+		case req.Delete:
+			err = api.SetMeta(r.Context(), req.Key, nil)
+		case req.Value != nil:
+			err = api.SetMeta(r.Context(), req.Key, req.Value)
+		default:
+			resp.Value, err = api.Meta(r.Context(), req.Key)
+			resp.Found = err == nil
+			if errors.Is(err, ErrNoMeta) {
+				err = nil
+			}
+		}
+		if err != nil {
+			fail(w, http.StatusInternalServerError, err)
+			return
+		}
+		ok(w, resp)
+	})
 	return mux
 }
 
@@ -308,4 +367,34 @@ func (c *AdminClient) Devices(ctx context.Context) ([]Device, error) {
 func (c *AdminClient) Revoke(ctx context.Context, id string) error {
 	var out map[string]bool
 	return c.call(ctx, http.MethodPost, adminRevoke, map[string]string{"id": id}, &out)
+}
+
+// Meta asks the server for a keyed value (ErrNoMeta when there is none).
+func (c *AdminClient) Meta(ctx context.Context, key string) ([]byte, error) {
+	var out adminMetaMsg
+	if err := c.call(ctx, http.MethodPost, adminMeta, adminMetaMsg{Key: key}, &out); err != nil {
+		return nil, err
+	}
+	if !out.Found {
+		return nil, fmt.Errorf("meta %s: %w", key, ErrNoMeta)
+	}
+	return out.Value, nil
+}
+
+// SetMeta asks the server to store (or, with nil, delete) a keyed value.
+func (c *AdminClient) SetMeta(ctx context.Context, key string, value []byte) error {
+	var out adminMetaMsg
+	return c.call(ctx, http.MethodPost, adminMeta, adminMetaMsg{Key: key, Value: value, Delete: value == nil}, &out)
+}
+
+// MetaPrefix asks the server for the keyed values under a prefix.
+func (c *AdminClient) MetaPrefix(ctx context.Context, prefix string) (map[string][]byte, error) {
+	var out adminMetaMsg
+	if err := c.call(ctx, http.MethodPost, adminMeta, adminMetaMsg{Prefix: prefix}, &out); err != nil {
+		return nil, err
+	}
+	if out.Values == nil {
+		out.Values = map[string][]byte{}
+	}
+	return out.Values, nil
 }

@@ -70,6 +70,7 @@ var (
 	bpDevice   = []byte("d/")
 	bpToken    = []byte("t/")
 	bpIdem     = []byte("i/")
+	bpMeta     = []byte("x/")
 )
 
 type slogBadger struct{ l *slog.Logger }
@@ -1017,4 +1018,71 @@ func newRandom(n int) []byte {
 		panic("crypto/rand failed: " + err.Error())
 	}
 	return b
+}
+
+// Meta returns the value under key; see Storage.
+func (b *BadgerStorage) Meta(ctx context.Context, key string) ([]byte, error) {
+	done, err := b.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	var v []byte
+	err = b.db.View(func(txn *badger.Txn) error {
+		v, err = bget(txn, cat(bpMeta, []byte(key)))
+		return err
+	})
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, fmt.Errorf("meta %s: %w", key, ErrNoMeta)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("meta %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta stores (or, with nil, deletes) the value under key; see Storage.
+func (b *BadgerStorage) SetMeta(ctx context.Context, key string, value []byte) error {
+	done, err := b.enter()
+	if err != nil {
+		return err
+	}
+	defer done()
+	err = b.db.Update(func(txn *badger.Txn) error {
+		if value == nil {
+			return txn.Delete(cat(bpMeta, []byte(key)))
+		}
+		return txn.Set(cat(bpMeta, []byte(key)), value)
+	})
+	if err != nil {
+		return fmt.Errorf("set meta %s: %w", key, err)
+	}
+	return nil
+}
+
+// MetaPrefix returns the keys under prefix with their values; see Storage.
+func (b *BadgerStorage) MetaPrefix(ctx context.Context, prefix string) (map[string][]byte, error) {
+	done, err := b.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	out := map[string][]byte{}
+	p := cat(bpMeta, []byte(prefix))
+	err = b.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			out[string(it.Item().Key()[len(bpMeta):])] = v
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("meta under %s: %w", prefix, err)
+	}
+	return out, nil
 }

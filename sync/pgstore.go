@@ -1023,3 +1023,69 @@ func (s *PGStorage) TouchDevice(ctx context.Context, id string, at time.Time) er
 	}
 	return nil
 }
+
+// Meta returns the value under key; see Storage.
+func (s *PGStorage) Meta(ctx context.Context, key string) ([]byte, error) {
+	done, err := s.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	var v []byte
+	err = s.pool.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("meta %s: %w", key, ErrNoMeta)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("meta %s: %w", key, err)
+	}
+	return s.unseal("meta:"+key, v)
+}
+
+// SetMeta stores (or, with nil, deletes) the value under key; see Storage.
+func (s *PGStorage) SetMeta(ctx context.Context, key string, value []byte) error {
+	done, err := s.enter()
+	if err != nil {
+		return err
+	}
+	defer done()
+	if value == nil {
+		_, err = s.pool.Exec(ctx, `DELETE FROM meta WHERE key = $1`, key)
+	} else {
+		_, err = s.pool.Exec(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, key, s.seal("meta:"+key, value))
+	}
+	if err != nil {
+		return fmt.Errorf("set meta %s: %w", key, err)
+	}
+	return nil
+}
+
+// MetaPrefix returns the keys under prefix with their values; see Storage.
+func (s *PGStorage) MetaPrefix(ctx context.Context, prefix string) (map[string][]byte, error) {
+	done, err := s.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	rows, err := s.pool.Query(ctx, `SELECT key, value FROM meta WHERE starts_with(key, $1)`, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("meta under %s: %w", prefix, err)
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var k string
+		var v []byte
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("meta under %s: %w", prefix, err)
+		}
+		if out[k], err = s.unseal("meta:"+k, v); err != nil {
+			return nil, fmt.Errorf("meta under %s: %w", prefix, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("meta under %s: %w", prefix, err)
+	}
+	return out, nil
+}

@@ -55,6 +55,9 @@ type ServerConfig struct {
 	Now func() time.Time
 	// EnrollReadTimeout bounds reading an enrolment request (15 s if 0).
 	EnrollReadTimeout time.Duration
+	// Pages, if not nil, serves the province's web pages under
+	// /province/ (package province).
+	Pages http.Handler
 }
 
 // Server serves the sync protocol: health, enroll, push and pull.
@@ -111,6 +114,10 @@ func NewServer(cfg ServerConfig) *Server {
 			DrainBody(r, s.cfg.MaxBody)
 			writeError(w, r, newAPIError(http.StatusUpgradeRequired, CodeUpgradeRequired, "%s", upgradeMessage))
 		})
+	}
+	if cfg.Pages != nil {
+		s.mux.Handle("/province/", cfg.Pages)
+		s.mux.Handle("GET /province", http.RedirectHandler("/province/", http.StatusSeeOther))
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, newAPIError(http.StatusNotFound, CodeNotFound, "no endpoint %s", clipString(r.URL.Path, 80)))

@@ -53,6 +53,15 @@ type Storage interface {
 	// Stats counts records per commune (for the admin and for tests).
 	Stats(ctx context.Context) (map[string]int, error)
 
+	// Meta returns the value SetMeta stored under key, or ErrNoMeta. The
+	// province's dashboard keeps its users, sessions and audit there.
+	Meta(ctx context.Context, key string) ([]byte, error)
+	// SetMeta stores value under key, sealed like the records; a nil
+	// value deletes the key.
+	SetMeta(ctx context.Context, key string, value []byte) error
+	// MetaPrefix returns every key that starts with prefix, with its value.
+	MetaPrefix(ctx context.Context, prefix string) (map[string][]byte, error)
+
 	// Close waits for the operations in progress and closes the database.
 	Close() error
 }
@@ -194,6 +203,8 @@ var (
 	ErrCursorExpired = errors.New("cursor is older than the tombstone retention")
 	// ErrCursorAhead: the cursor is beyond the server's sequence.
 	ErrCursorAhead = errors.New("cursor is ahead of the server's sequence")
+	// ErrNoMeta: no value under that key (see Storage.Meta).
+	ErrNoMeta = errors.New("no such key")
 	// ErrClosed: the storage is closed (the server is stopping).
 	ErrClosed = errors.New("storage closed")
 )

@@ -413,24 +413,6 @@ func periodOf(from, to data.Date) report.Period {
 	return report.Period{From: from, To: to, Kind: report.Range}
 }
 
-// fileSlug turns a name into a file-name part: "Làng Đăk Ang" → "lang-dak-ang".
-func fileSlug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range data.Fold(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-		} else {
-			dash = true
-		}
-	}
-	return b.String()
-}
-
 // periodSlug is the period in a file name: "2026-03", "2026-Q1" or
 // "2026-01-05_2026-02-10".
 func periodSlug(p report.Period) string {
@@ -444,9 +426,9 @@ func periodSlug(p report.Period) string {
 // ("pdf", "xlsx"): "tom-tat-<village>-<period>" or "bao-cao-<commune>-<period>".
 func (q *reportRequest) fileName(ext string) string {
 	if q.kind == ReportVillage {
-		return "tom-tat-" + fileSlug(q.villageName) + "-" + periodSlug(q.period) + "." + ext
+		return "tom-tat-" + data.Slug(q.villageName) + "-" + periodSlug(q.period) + "." + ext
 	}
-	return "bao-cao-" + fileSlug(q.commune) + "-" + periodSlug(q.period) + "." + ext
+	return "bao-cao-" + data.Slug(q.commune) + "-" + periodSlug(q.period) + "." + ext
 }
 
 // csvName is the suggested file name of a list's CSV.
@@ -455,7 +437,7 @@ func (q *reportRequest) csvName(slugList string, dated bool) string {
 	if q.village != "" {
 		place = q.villageName
 	}
-	name := slugList + "-" + fileSlug(place)
+	name := slugList + "-" + data.Slug(place)
 	if dated {
 		name += "-" + periodSlug(q.period)
 	}

@@ -251,7 +251,7 @@ func TestReportSavePDFWithProgress(t *testing.T) {
 	village := chooseVillage(t, sh, r, 1)
 
 	test.Tap(x.SavePDF)
-	want := "tom-tat-" + fileSlug(village) + "-2026-03.pdf"
+	want := "tom-tat-" + data.Slug(village) + "-2026-03.pdf"
 	if len(*names) != 1 || (*names)[0] != want {
 		t.Fatalf("the save dialog suggested %q, want %q", *names, want)
 	}
@@ -332,7 +332,7 @@ func TestReportExcel(t *testing.T) {
 	village := chooseVillage(t, sh, r, 1)
 	test.Tap(x.SaveXLSX)
 	sh.wait()
-	want := "tom-tat-" + fileSlug(village) + "-2026-03.xlsx"
+	want := "tom-tat-" + data.Slug(village) + "-2026-03.xlsx"
 	if len(*names) != 1 || (*names)[0] != want {
 		t.Fatalf("the save dialog suggested %q, want %q", *names, want)
 	}
@@ -502,7 +502,7 @@ func TestReportPrintOpensViewer(t *testing.T) {
 	}
 	u := (*opened)[0]
 	path := filepath.FromSlash(u.Path)
-	if u.Scheme != "file" || filepath.Base(path) != "tom-tat-"+fileSlug(village)+"-2026-03.pdf" {
+	if u.Scheme != "file" || filepath.Base(path) != "tom-tat-"+data.Slug(village)+"-2026-03.pdf" {
 		t.Errorf("opened %s", u)
 	}
 	b, err := os.ReadFile(path)
@@ -562,7 +562,7 @@ func TestReportDirectPrintOnlyWithPrinter(t *testing.T) {
 			t.Fatalf("lp was not run: %v", err)
 		}
 		file := strings.TrimSpace(string(b))
-		if filepath.Base(file) != "tom-tat-"+fileSlug(village)+"-2026-03.pdf" {
+		if filepath.Base(file) != "tom-tat-"+data.Slug(village)+"-2026-03.pdf" {
 			t.Errorf("lp was given %q", file)
 		}
 		if pdf, err := os.ReadFile(file); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
@@ -593,7 +593,7 @@ func TestReportDirectPrintOnlyWithPrinter(t *testing.T) {
 
 func TestReportFileNames(t *testing.T) {
 	for in, want := range map[string]string{"Làng Đăk Ang": "lang-dak-ang", "Thôn Kon Klốc 2": "thon-kon-kloc-2", "  Xã Đăk Long ": "xa-dak-long"} {
-		if got := fileSlug(in); got != want {
+		if got := data.Slug(in); got != want {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
 		}
 	}

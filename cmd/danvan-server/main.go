@@ -39,6 +39,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"danvan/province"
 	dsync "danvan/sync"
 )
 
@@ -64,6 +65,11 @@ Usage:
   danvan-server province-token --data DIR --label "Ban Dân vận Tỉnh ủy"
   danvan-server devices list --data DIR
   danvan-server devices revoke --data DIR ID
+  danvan-server users add --data DIR NAME [--communes 23368,23371] [--sensitive]
+                  a province user of the web pages at /province/ (password on
+                  standard input; without --communes the user sees every commune)
+  danvan-server users list|audit --data DIR     the users; sign-ins and views of sensitive fields
+  danvan-server users remove --data DIR NAME
   danvan-server bundle import --data DIR FILE [--reply OUT]
                   import a laptop's USB sync bundle (.dvb) and write the reply
                   bundle to carry back (default FILE-phanhoi.dvb)
@@ -74,6 +80,9 @@ $DANVAN_SERVER_KEY_FILE. Every command that opens the data directory needs the k
 --database postgres://USER@HOST/DB (default $DANVAN_SERVER_DATABASE) keeps the data
 in PostgreSQL instead of --data; the key then seals every record in the database.
 `
+
+// stdin is where "users add" reads the password (tests replace it).
+var stdin io.Reader = os.Stdin
 
 // run executes one command line and returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -114,6 +123,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		default:
 			err = fmt.Errorf("devices %s: unknown; want list or revoke", args[1])
 		}
+	case "users":
+		err = cmdUsers(ctx, args[1:], stdin, stdout, stderr)
 	case "bundle":
 		if len(args) < 2 || args[1] != "import" {
 			err = fmt.Errorf("bundle: want import: %w", errUsage)
@@ -517,6 +528,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	readTimeout := fs.Duration("read-timeout", dsync.DefaultReadTimeout, "longest time to read one request, headers and body")
 	writeTimeout := fs.Duration("write-timeout", dsync.DefaultWriteTimeout, "longest time to write one answer")
 	idleTimeout := fs.Duration("idle-timeout", dsync.DefaultIdleTimeout, "how long an idle kept-alive connection stays open")
+	noPages := fs.Bool("no-dashboard", false, "do not serve the province's web pages under /province/")
 	perAddr := fs.Int("max-conns-per-addr", dsync.DefaultConnsPerAddr, "most connections open at once from one IP address (0: no limit)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -559,7 +571,16 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	} // With --database the admin commands open the database beside the servers.
 	ln = dsync.LimitListener(ln, *perAddr)
 
-	handler := dsync.NewServer(dsync.ServerConfig{Storage: st, Logger: log, MaxBody: *maxBody})
+	var pages *province.Handler
+	if !*noPages {
+		pages = province.New(province.Config{Storage: st, Logger: log})
+		defer pages.Close()
+	}
+	cfg := dsync.ServerConfig{Storage: st, Logger: log, MaxBody: *maxBody}
+	if pages != nil {
+		cfg.Pages = pages
+	}
+	handler := dsync.NewServer(cfg)
 	srv := dsync.NewHTTPServer(handler, dsync.Timeouts{Read: *readTimeout, Write: *writeTimeout, Idle: *idleTimeout})
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	adm := &dsync.Admin{Storage: st}
