@@ -26,7 +26,7 @@ var funcs = template.FuncMap{
 		return s + " %"
 	},
 	"date": func(d data.Date) string { return d.Display() },
-	"add": func(a, b float64) float64 { return a + b },
+	"add":  func(a, b float64) float64 { return a + b },
 	// periodArgs gives the period bar its language with the content.
 	"periodArgs": func(l i18n.Lang, c *provinceContent) map[string]any {
 		return map[string]any{"Lang": l, "Presets": c.Presets, "PeriodS": c.PeriodS}

@@ -21,15 +21,15 @@ func subtleEq(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), [
 // its periodic report for the period (report.CommuneReport.Total, the
 // locked ones when the commune locked the period).
 type CommuneRow struct {
-	Commune                               data.Commune
-	Received, Resolved, Forwarded         int
-	Open, Overdue, Mass, Hotspots         int
-	Meetings, VisitDays, Models           int
-	OnTime                                float64
-	HasOnTime                             bool
-	Locked                                bool
-	Monthly                               []data.MonthCounts
-	Villages                              int
+	Commune                       data.Commune
+	Received, Resolved, Forwarded int
+	Open, Overdue, Mass, Hotspots int
+	Meetings, VisitDays, Models   int
+	OnTime                        float64
+	HasOnTime                     bool
+	Locked                        bool
+	Monthly                       []data.MonthCounts
+	Villages                      int
 }
 
 // rowOf takes a commune's line from its report.

@@ -135,7 +135,9 @@ func (a *Admin) Revoke(ctx context.Context, id string) error {
 }
 
 // Meta reads a keyed value of the storage.
-func (a *Admin) Meta(ctx context.Context, key string) ([]byte, error) { return a.Storage.Meta(ctx, key) }
+func (a *Admin) Meta(ctx context.Context, key string) ([]byte, error) {
+	return a.Storage.Meta(ctx, key)
+}
 
 // SetMeta writes a keyed value of the storage.
 func (a *Admin) SetMeta(ctx context.Context, key string, value []byte) error {
