@@ -192,6 +192,7 @@ func OpenMemory(commune string, o Options) (*Store, error) {
 		WithIndexCacheSize(1 << 20).
 		WithBlockCacheSize(1 << 20).
 		WithMemTableSize(4 << 20).
+		WithValueThreshold(64 << 10).
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).
 		WithNumLevelZeroTablesStall(8).

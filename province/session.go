@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	dsync "danvan/sync"
@@ -104,9 +105,12 @@ const (
 	AuditPDFSensitive  = "pdf_sensitive"
 )
 
+var auditSeq atomic.Int64
+
 func audit(ctx context.Context, ms MetaStore, e AuditEntry) error {
 	b, _ := json.Marshal(e)
-	key := fmt.Sprintf("audit/%s-%s", e.When.UTC().Format("20060102T150405.000000000"), newToken()[:8])
+	// Keyed by the real time and a counter, so the audit reads in order.
+	key := fmt.Sprintf("audit/%s-%06d-%s", time.Now().UTC().Format("20060102T150405.000000000"), auditSeq.Add(1)%1000000, newToken()[:6])
 	if err := ms.SetMeta(ctx, key, b); err != nil {
 		return fmt.Errorf("audit %s of %s: %w", e.Action, e.User, err)
 	}

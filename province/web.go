@@ -169,7 +169,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 // fail answers an error page with a message in the user's language.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, msgID string, args ...any) {
 	l := langOf(r)
-	h.render(w, r, status, "error.html", &page{Title: i18n.Translate(l, "web.error"), Error: i18n.Translate(l, msgID, args...), User: userOf(r)})
+	p := &page{Title: i18n.Translate(l, "web.error"), Error: i18n.Translate(l, msgID, args...), User: userOf(r)}
+	if s := sessionOf(r); s != nil {
+		p.CSRF = s.CSRF
+	}
+	h.render(w, r, status, "error.html", p)
 }
 
 type ctxKey int
