@@ -104,18 +104,18 @@ func (ts *testServer) user(t testing.TB, name string, communes []string, sensiti
 }
 
 // browser is a cookie-keeping client that does not follow redirects.
-type browser struct {
+type client struct {
 	t  testing.TB
 	ts *testServer
 	hc *http.Client
 }
 
-func (ts *testServer) browser(t testing.TB) *browser {
+func (ts *testServer) client(t testing.TB) *client {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, ts: ts, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{t: t, ts: ts, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (b *browser) get(path string) (int, string) {
+func (b *client) get(path string) (int, string) {
 	b.t.Helper()
 	resp, err := b.hc.Get(b.ts.URL + path)
 	if err != nil {
@@ -126,7 +126,7 @@ func (b *browser) get(path string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-func (b *browser) post(path string, form url.Values) (int, string, http.Header) {
+func (b *client) post(path string, form url.Values) (int, string, http.Header) {
 	b.t.Helper()
 	resp, err := b.hc.PostForm(b.ts.URL+path, form)
 	if err != nil {
@@ -140,7 +140,7 @@ func (b *browser) post(path string, form url.Values) (int, string, http.Header) 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // signIn signs in through the form and returns the status of the answer.
-func (b *browser) signIn(name, password string) int {
+func (b *client) signIn(name, password string) int {
 	b.t.Helper()
 	_, page := b.get("/province/login")
 	m := csrfRE.FindStringSubmatch(page)

@@ -38,7 +38,7 @@ func TestProvincePageAgreesWithTheCommunesReport(t *testing.T) {
 		laptops[c] = s
 	}
 	ts.user(t, "Trần Văn Tỉnh", nil, false)
-	b := ts.browser(t)
+	b := ts.client(t)
 	if st := b.signIn("Trần Văn Tỉnh", "mật khẩu tỉnh 2026"); st != 303 {
 		t.Fatalf("sign-in answered %d, want 303", st)
 	}
@@ -103,7 +103,7 @@ func TestProvincePageSortsByOverdue(t *testing.T) {
 		syncNow(t, s)
 	}
 	ts.user(t, "tinh", nil, false)
-	b := ts.browser(t)
+	b := ts.client(t)
 	b.signIn("tinh", "mật khẩu tỉnh 2026")
 	_, page := b.get("/province/?period=2026&sort=overdue&desc=1")
 	codes := []string{}
@@ -127,7 +127,7 @@ func TestProvincePageSortsByOverdue(t *testing.T) {
 func TestSignInLocksOutAndAudits(t *testing.T) {
 	ts := startServer(t)
 	ts.user(t, "Nguyễn Thị Lan", nil, false)
-	b := ts.browser(t)
+	b := ts.client(t)
 	if st, _ := b.get("/province/"); st != 303 {
 		t.Errorf("the province page before sign-in answered %d, want a redirect to sign in", st)
 	}
@@ -166,7 +166,7 @@ func TestSignInLocksOutAndAudits(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 	// Signed in, a POST without the session's token is refused.
-	b2 := ts.browser(t)
+	b2 := ts.client(t)
 	ts.user(t, "b2", nil, false)
 	b2.signIn("b2", "mật khẩu tỉnh 2026")
 	if st, _, _ := b2.post("/province/logout", url.Values{}); st != 403 {
@@ -187,7 +187,7 @@ func TestSignInLocksOutAndAudits(t *testing.T) {
 func TestCookiesAndPasswordsAreSafe(t *testing.T) {
 	ts := startServer(t)
 	ts.user(t, "tinh", nil, false)
-	b := ts.browser(t)
+	b := ts.client(t)
 	_, page := b.get("/province/login")
 	m := csrfRE.FindStringSubmatch(page)
 	_, _, hd := b.post("/province/login", url.Values{"csrf": {m[1]}, "name": {"tinh"}, "password": {"mật khẩu tỉnh 2026"}})
@@ -234,7 +234,7 @@ func TestCommuneLimitedUserCannotOpenAnotherCommune(t *testing.T) {
 		}
 	}
 	ts.user(t, "xa", []string{dakLong}, true)
-	b := ts.browser(t)
+	b := ts.client(t)
 	b.signIn("xa", "mật khẩu tỉnh 2026")
 	for _, path := range []string{
 		"/province/commune/" + kbang,
@@ -268,7 +268,7 @@ func TestSearchWithoutDiacritics(t *testing.T) {
 	fillCommune(t, s, rand.New(rand.NewPCG(11, 11)), 10)
 	syncNow(t, s)
 	ts.user(t, "tinh", nil, false)
-	b := ts.browser(t)
+	b := ts.client(t)
 	b.signIn("tinh", "mật khẩu tỉnh 2026")
 	_, page := b.get("/province/search?q=" + url.QueryEscape("lang dak ang"))
 	if !strings.Contains(page, ">Làng Đăk Ang</a>") {
@@ -294,7 +294,7 @@ func TestSensitiveFieldsAndDenouncer(t *testing.T) {
 	village := s.Find(data.Filter{Kind: data.KindVillage, Query: "dak ang"}, data.ByTitle)[0].ID
 	ts.user(t, "thuong", nil, false)
 	ts.user(t, "nhay cam", nil, true)
-	plain, sens := ts.browser(t), ts.browser(t)
+	plain, sens := ts.client(t), ts.client(t)
 	plain.signIn("thuong", "mật khẩu tỉnh 2026")
 	sens.signIn("nhay cam", "mật khẩu tỉnh 2026")
 	vpath := "/province/commune/" + dakLong + "/village/" + village + "?period=2026"
@@ -347,7 +347,7 @@ func TestVillagePDFIsTheLaptops(t *testing.T) {
 	syncNow(t, s)
 	village := s.Find(data.Filter{Kind: data.KindVillage, Query: "dak ang"}, data.ByTitle)[0].ID
 	ts.user(t, "tinh", nil, false)
-	b := ts.browser(t)
+	b := ts.client(t)
 	b.signIn("tinh", "mật khẩu tỉnh 2026")
 	st, pdf := b.get("/province/commune/" + dakLong + "/village/" + village + "/summary.pdf?period=2026")
 	if st != 200 || !strings.HasPrefix(pdf, "%PDF") {
