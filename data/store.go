@@ -191,7 +191,8 @@ func OpenMemory(commune string, o Options) (*Store, error) {
 		WithInMemory(true).
 		WithIndexCacheSize(1 << 20).
 		WithBlockCacheSize(1 << 20).
-		WithMemTableSize(4 << 20).
+		WithMetricsEnabled(false).
+		WithMemTableSize(2 << 20).
 		WithValueThreshold(64 << 10).
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).

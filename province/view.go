@@ -20,6 +20,10 @@ import (
 	dsync "danvan/sync"
 )
 
+// applyChunk is how many pulled records go into one transaction of a
+// commune's in-memory copy.
+const applyChunk = 50
+
 // View keeps an in-memory data.Store per commune, brought up to date from
 // the server's storage by pulling what changed since it last looked. It is
 // safe for concurrent use.
@@ -150,7 +154,7 @@ func (v *View) refresh(ctx context.Context, cv *communeView) error {
 		cv.store, cv.cursor = s, 0
 	}
 	for {
-		page, err := v.st.Pull(ctx, dsync.PullRequest{Commune: cv.code, Since: cv.cursor, Limit: dsync.DefaultPageLimit, MaxBytes: 4 << 20})
+		page, err := v.st.Pull(ctx, dsync.PullRequest{Commune: cv.code, Since: cv.cursor, Limit: dsync.DefaultPageLimit, MaxBytes: dsync.DefaultPageBytes})
 		if errors.Is(err, dsync.ErrCursorExpired) {
 			// Tombstones were purged since: start the copy again.
 			_ = cv.store.Close()
@@ -167,8 +171,11 @@ func (v *View) refresh(ctx context.Context, cv *communeView) error {
 					return fmt.Errorf("read commune %s: record %d of a page: %w", cv.code, i, err)
 				}
 			}
-			if err := cv.store.ApplyRemote(recs, nil); err != nil {
-				return fmt.Errorf("read commune %s: %w", cv.code, err)
+			// Small transactions: the copy's memtables are small.
+			for i := 0; i < len(recs); i += applyChunk {
+				if err := cv.store.ApplyRemote(recs[i:min(i+applyChunk, len(recs))], nil); err != nil {
+					return fmt.Errorf("read commune %s: %w", cv.code, err)
+				}
 			}
 			cv.version++
 		}
