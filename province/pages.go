@@ -55,19 +55,29 @@ func (h *Handler) ProvinceRows(r *http.Request, u *User, p report.Period) ([]Com
 	if err != nil {
 		return nil, err
 	}
-	var rows []CommuneRow
+	var mine []string
 	for _, code := range codes {
-		if !u.Sees(code) {
-			continue
+		if _, ok := data.CommuneByCode(code); ok && u.Sees(code) {
+			mine = append(mine, code)
 		}
-		if _, ok := data.CommuneByCode(code); !ok {
-			continue
-		}
-		c, err := h.view.Report(r.Context(), code, p, h.options(r))
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, rowOf(c))
+	}
+	reps := make([]*report.CommuneReport, len(mine))
+	at := map[string]int{}
+	for i, c := range mine {
+		at[c] = i
+	}
+	o := h.options(r)
+	err = h.view.each(r.Context(), mine, func(code string) error {
+		c, err := h.view.Report(r.Context(), code, p, o)
+		reps[at[code]] = c
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]CommuneRow, len(reps))
+	for i, c := range reps {
+		rows[i] = rowOf(c)
 	}
 	return rows, nil
 }

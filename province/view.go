@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"runtime"
 	"sort"
 	stdsync "sync"
 	"time"
@@ -139,6 +141,62 @@ func (v *View) Report(ctx context.Context, code string, p report.Period, o repor
 	}
 	cv.figs[key] = r
 	return r, nil
+}
+
+// Warm builds every commune's copy in the background at start, a few at
+// a time, so that the first user does not wait for them; it returns when
+// all are built or ctx ends, having logged how long it took.
+func (v *View) Warm(ctx context.Context, log *slog.Logger) {
+	start := time.Now()
+	codes, err := v.Communes(ctx)
+	if err != nil {
+		log.Error("province pages: list communes", "err", err.Error())
+		return
+	}
+	err = v.each(ctx, codes, func(code string) error {
+		return v.With(ctx, code, func(*data.Store) error { return nil })
+	})
+	if err != nil {
+		log.Error("province pages: build the communes' copies", "err", err.Error())
+		return
+	}
+	log.Info("province pages ready", "communes", len(codes), "took", time.Since(start).Round(time.Millisecond).String())
+}
+
+// each runs f for every code, on as many goroutines as there are CPUs,
+// and returns the first error.
+func (v *View) each(ctx context.Context, codes []string, f func(code string) error) error {
+	next := make(chan string)
+	errs := make(chan error, 1)
+	var wg stdsync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for code := range next {
+				if err := f(code); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for _, c := range codes {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return ctx.Err()
+	}
 }
 
 // refresh brings cv's copy up to date; cv.mu is held.

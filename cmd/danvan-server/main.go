@@ -575,6 +575,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if !*noPages {
 		pages = province.New(province.Config{Storage: st, Logger: log})
 		defer pages.Close()
+		go pages.View().Warm(ctx, log)
 	}
 	cfg := dsync.ServerConfig{Storage: st, Logger: log, MaxBody: *maxBody}
 	if pages != nil {
