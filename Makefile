@@ -157,3 +157,18 @@ endif
 
 # make bench also runs the sync and UI benchmarks, when their files exist.
 bench: $(if $(wildcard sync.mk),bench-sync) $(if $(wildcard ui.mk),bench-ui)
+
+# The province's pages: the province page over 100 communes × 2,000
+# records (BenchmarkProvincePage), 3 runs; the table shows each run's median.
+.PHONY: bench-province web-screenshots
+bench: bench-province
+bench-province:
+	@mkdir -p '$(CURDIR)/bench-out'
+	@set -o pipefail; DANVAN_BENCH_TABLE=1 $(GO) test ./province -run '^$$' -bench ProvincePage -benchtime 30x -count 3 -timeout 30m 2>&1 \
+		| tee '$(CURDIR)/bench-out/bench-province.txt' | grep -v '^|'
+	@{ echo '| what | measured | target | met |'; echo '|---|---|---|---|'; grep '^| ' '$(CURDIR)/bench-out/bench-province.txt'; } \
+		| tee '$(CURDIR)/bench-out/bench-province.md'
+
+# Screenshots of the province's pages (chromium, 1366×768) into docs/screenshots.
+web-screenshots: deps
+	DANVAN_WEB_SHOTS=$(CURDIR)/docs/screenshots $(GO) test ./province -run 'TestProvinceInChromium' -count 1 -v

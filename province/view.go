@@ -22,9 +22,9 @@ import (
 	dsync "danvan/sync"
 )
 
-// applyChunk is how many pulled records go into one transaction of a
-// commune's in-memory copy.
-const applyChunk = 50
+// applyBytes bounds the record JSON that goes into one transaction of a
+// commune's in-memory copy (its writes are a few times that size).
+const applyBytes = 64 << 10
 
 // View keeps an in-memory data.Store per commune, brought up to date from
 // the server's storage by pulling what changed since it last looked. It is
@@ -230,10 +230,16 @@ func (v *View) refresh(ctx context.Context, cv *communeView) error {
 				}
 			}
 			// Small transactions: the copy's memtables are small.
-			for i := 0; i < len(recs); i += applyChunk {
-				if err := cv.store.ApplyRemote(recs[i:min(i+applyChunk, len(recs))], nil); err != nil {
+			for lo := 0; lo < len(recs); {
+				hi, size := lo, 0
+				for hi < len(recs) && (hi == lo || size+len(page.Records[hi]) <= applyBytes) {
+					size += len(page.Records[hi])
+					hi++
+				}
+				if err := cv.store.ApplyRemote(recs[lo:hi], nil); err != nil {
 					return fmt.Errorf("read commune %s: %w", cv.code, err)
 				}
+				lo = hi
 			}
 			cv.version++
 		}

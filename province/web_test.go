@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"danvan/data"
 	"danvan/i18n"
 	"danvan/report"
@@ -392,4 +394,58 @@ func pdfToText(t testing.TB, pdf []byte) string {
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+// The XLSX export holds the page's figures; the pages speak English on
+// request, with the same figures.
+func TestExportAndEnglish(t *testing.T) {
+	ts := startServer(t)
+	s := ts.laptop(t, dakLong)
+	fillCommune(t, s, rand.New(rand.NewPCG(13, 13)), 50)
+	syncNow(t, s)
+	ts.user(t, "tinh", nil, false)
+	b := ts.client(t)
+	b.signIn("tinh", "mật khẩu tỉnh 2026")
+	rep, err := report.NewCommuneReport(s, report.YearPeriod(2026), nil, report.Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, body := b.get("/province/export.xlsx?period=2026")
+	if st != 200 {
+		t.Fatalf("export answered %d", st)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("Các xã")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 5 || rows[3][0] != "Xã Đăk Long" || rows[2][5] != "Quá hạn" {
+		t.Fatalf("sheet rows %q", rows)
+	}
+	if rows[3][1] != fmt.Sprint(rep.Total.Concerns.Received) || rows[3][5] != fmt.Sprint(rep.Total.Concerns.Overdue) {
+		t.Errorf("export line %q, want received %d and overdue %d", rows[3], rep.Total.Concerns.Received, rep.Total.Concerns.Overdue)
+	}
+	if st, body := b.get("/province/commune/" + dakLong + "/report.xlsx?period=2026"); st != 200 || !strings.HasPrefix(body, "PK") {
+		t.Errorf("the commune's report export answered %d", st)
+	}
+	if st, _ := b.get("/province/lang/en?next=/province/"); st != 303 {
+		t.Fatalf("language switch answered %d", st)
+	}
+	_, page := b.get("/province/?period=2026")
+	if !strings.Contains(page, "<h1>Province") || !strings.Contains(page, ">Overdue") || !strings.Contains(page, `lang="en"`) {
+		t.Error("the English page is not in English")
+	}
+	if got := cells(t, page, `data-code="`+dakLong+`"`)[1]; got != groupDigits(rep.Total.Concerns.Received, i18n.EN) {
+		t.Errorf("English page received %s, want %d", got, rep.Total.Concerns.Received)
+	}
+	if st, page := b.get("/province/?period=2026-13"); st != 400 || !strings.Contains(page, "is not valid") {
+		t.Errorf("a bad period answered %d", st)
+	}
+	// The redirect after a language switch stays on the pages.
+	if localNext("https://evil.example/") != Prefix || localNext("//evil.example/province/") != Prefix {
+		t.Error("a redirect leaves the pages")
+	}
 }

@@ -617,3 +617,47 @@ func TestStorageConcurrentPullsNeverSkip(t *testing.T) {
 		}
 	})
 }
+
+// TestStorageMeta: keyed values are stored, listed by prefix, deleted,
+// kept across a reopen, and not stored in clear on PostgreSQL.
+func TestStorageMeta(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b storageBackend) {
+		ctx := context.Background()
+		st, reopen := b.open(t)
+		if _, err := st.Meta(ctx, "user/lan"); !errors.Is(err, ErrNoMeta) {
+			t.Fatalf("missing key: %v, want ErrNoMeta", err)
+		}
+		for k, v := range map[string]string{"user/lan": "Nguyễn Thị Lan", "user/hoa": "Hòa", "session/x": "phiên"} {
+			if err := st.SetMeta(ctx, k, []byte(v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.SetMeta(ctx, "user/hoa", []byte("Hòa 2")); err != nil {
+			t.Fatal(err)
+		}
+		m, err := st.MetaPrefix(ctx, "user/")
+		if err != nil || len(m) != 2 || string(m["user/hoa"]) != "Hòa 2" || string(m["user/lan"]) != "Nguyễn Thị Lan" {
+			t.Fatalf("prefix user/: %q %v", m, err)
+		}
+		if err := st.SetMeta(ctx, "session/x", nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Meta(ctx, "session/x"); !errors.Is(err, ErrNoMeta) {
+			t.Fatalf("deleted key: %v", err)
+		}
+		if pg, ok := st.(*PGStorage); ok {
+			var raw []byte
+			if err := pg.pool.QueryRow(ctx, `SELECT value FROM meta WHERE key = 'user/lan'`).Scan(&raw); err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(raw, []byte("Lan")) {
+				t.Error("a keyed value is stored in clear in PostgreSQL")
+			}
+		}
+		st.Close()
+		st = reopen()
+		if v, err := st.Meta(ctx, "user/lan"); err != nil || string(v) != "Nguyễn Thị Lan" {
+			t.Fatalf("after reopening: %q %v", v, err)
+		}
+	})
+}
