@@ -71,12 +71,15 @@ type Store struct {
 	// poisoned is set by init when the saved clock was beyond the bounds
 	// (see RepairFutureStamps).
 	poisoned bool
-	dir      string
-	db       *badger.DB
-	clock    *Clock
-	device   string
-	commune  string
-	actor    string
+	// memory is set for a store of OpenMemory: a copy that keeps no
+	// audit and no "unseen" marks of what it is given.
+	memory  bool
+	dir     string
+	db      *badger.DB
+	clock   *Clock
+	device  string
+	commune string
+	actor   string
 
 	writeMu sync.Mutex // serialises read-modify-write of records
 	outbox  *badger.Sequence
@@ -203,7 +206,7 @@ func OpenMemory(commune string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open memory store for %s: %w", commune, err)
 	}
-	s := &Store{db: db, actor: o.Actor}
+	s := &Store{db: db, actor: o.Actor, memory: true}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open memory store for %s: %w", commune, err)

@@ -487,6 +487,9 @@ func (s *Store) ApplyRemote(recs []Record, extra map[string][]byte) error {
 				return err
 			}
 			rows = append(rows, row)
+			if s.memory {
+				continue // a read-only copy: no one to tell of news, no audit to keep
+			}
 			if marked, err := s.markUnseen(txn, &merged); err != nil {
 				return err
 			} else if marked {

@@ -153,7 +153,7 @@ func BenchmarkProvincePage(b *testing.B) {
 	table := func(what, measured, target, met string) {
 		line := fmt.Sprintf("| %s | %s | %s | %s |", what, measured, target, met)
 		if os.Getenv("DANVAN_BENCH_TABLE") != "" {
-			fmt.Println(line)
+			fmt.Println("\n" + line) // on a line of its own, after go test's "Benchmark…" prefix
 		} else {
 			b.Log(line)
 		}

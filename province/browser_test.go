@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"danvan/data"
@@ -134,6 +135,20 @@ func TestProvinceInChromium(t *testing.T) {
 		t.Errorf("province page shows %d communes, want 3", len(overdue))
 	}
 	shot(t, ctx, dir, "web-province-overdue.png")
+
+	// Printed, the page keeps its table and drops the navigation.
+	var printed []byte
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		res, err := chromedp.Call(ctx, cdppage.PrintToPDF, cdppage.PrintToPDFParams{})
+		printed = res.Data
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("print the province page: %v", err)
+	}
+	if text := pdfToText(t, printed); !strings.Contains(text, "Toàn tỉnh") || !strings.Contains(text, "Tổng cộng") || strings.Contains(text, "Đăng xuất") || strings.Contains(text, "Tải bảng Excel") {
+		t.Errorf("the printed province page:\n%.600s", text)
+	}
 
 	// A commune, then a village, then its PDF.
 	dl := t.TempDir()
