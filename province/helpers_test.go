@@ -10,11 +10,14 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"danvan/data"
 	dsync "danvan/sync"
@@ -44,6 +47,49 @@ func startServer(t testing.TB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serve(t, st)
+}
+
+// startPGServer is startServer on PostgreSQL (DANVAN_TEST_PG), in a
+// schema of its own that is dropped at the end.
+func startPGServer(t testing.TB) *testServer {
+	t.Helper()
+	base := os.Getenv("DANVAN_TEST_PG")
+	if base == "" {
+		t.Skip("DANVAN_TEST_PG is not set: PostgreSQL tests skipped (make pg-start)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("DANVAN_TEST_PG=%s: %v", base, err)
+	}
+	defer conn.Close(ctx)
+	schema := "p_" + strings.ToLower(strings.ReplaceAll(data.NewID(), "-", ""))[:20]
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if c, err := pgx.Connect(context.Background(), base); err == nil {
+			_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	st, err := dsync.OpenPGStorage(ctx, u.String(), nil, randomKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serve(t, st)
+}
+
+func serve(t testing.TB, st dsync.Storage) *testServer {
+	t.Helper()
 	pages := New(Config{Storage: st, Now: func() time.Time { return testNow }, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	pages.view.Fresh = 0
 	srv := httptest.NewServer(dsync.NewServer(dsync.ServerConfig{Storage: st, Pages: pages}))

@@ -38,8 +38,17 @@ func sessionKey(token string) string {
 	return "session/" + hex.EncodeToString(h[:])
 }
 
-// newSession stores a session for user and returns its cookie token.
+// newSession stores a session for user and returns its cookie token;
+// it first removes the sessions that have expired.
 func newSession(ctx context.Context, ms MetaStore, user string, now time.Time) (string, *session, error) {
+	if all, err := ms.MetaPrefix(ctx, "session/"); err == nil {
+		for k, v := range all {
+			var old session
+			if json.Unmarshal(v, &old) != nil || !now.Before(old.Expires) {
+				_ = ms.SetMeta(ctx, k, nil)
+			}
+		}
+	}
 	token := newToken()
 	s := &session{User: user, CSRF: newToken(), Expires: now.Add(SessionFor)}
 	b, _ := json.Marshal(s)

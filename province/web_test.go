@@ -30,7 +30,16 @@ const (
 // the same data: random commune stores (several seeds), synced to a real
 // server, against report.NewCommuneReport on the laptop.
 func TestProvincePageAgreesWithTheCommunesReport(t *testing.T) {
-	ts := startServer(t)
+	agree(t, startServer(t))
+}
+
+// The same on PostgreSQL: the pages read the server's storage through the
+// same interface, users and sessions included.
+func TestProvincePageOnPostgres(t *testing.T) {
+	agree(t, startPGServer(t))
+}
+
+func agree(t *testing.T, ts *testServer) {
 	communes := []string{dakLong, kbang, "23374"}
 	laptops := map[string]*data.Store{}
 	for i, c := range communes {
@@ -215,6 +224,16 @@ func TestCookiesAndPasswordsAreSafe(t *testing.T) {
 				t.Errorf("session token stored in clear under %s", k)
 			}
 		}
+	}
+	// An expired session is gone at the next sign-in.
+	if _, _, err := newSession(context.Background(), ts.st, "tinh", testNow.Add(-2*SessionFor)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := ts.st.MetaPrefix(context.Background(), "session/")
+	b.signIn("tinh", "mật khẩu tỉnh 2026")
+	after, _ := ts.st.MetaPrefix(context.Background(), "session/")
+	if len(before) != 2 || len(after) != 2 {
+		t.Errorf("sessions before and after a sign-in: %d, %d; want the expired one replaced", len(before), len(after))
 	}
 	if !secure(httptestRequest("danvan.example.vn")) || secure(httptestRequest("127.0.0.1:8443")) {
 		t.Error("Secure cookies: want them beyond loopback, not on plain loopback")
