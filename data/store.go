@@ -73,7 +73,9 @@ type Store struct {
 	poisoned bool
 	// memory is set for a store of OpenMemory: a copy that keeps no
 	// audit and no "unseen" marks of what it is given.
-	memory  bool
+	memory bool
+	// running is set by MarkRunning: Close then clears the mark.
+	running bool
 	dir     string
 	db      *badger.DB
 	clock   *Clock
@@ -279,7 +281,11 @@ func getBytes(txn *badger.Txn, key []byte) ([]byte, error) {
 }
 
 // Close releases the store. Every acknowledged save is already on disk.
+// A store marked by MarkRunning is marked closed cleanly.
 func (s *Store) Close() error {
+	if s.running {
+		_ = s.db.Update(func(txn *badger.Txn) error { return txn.Delete(keyRunning) })
+	}
 	if s.outbox != nil {
 		_ = s.outbox.Release()
 	}

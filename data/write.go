@@ -579,42 +579,6 @@ func (s *Store) SetPetitionDays(n int) error {
 	return nil
 }
 
-// SaveDraft keeps an unsaved form durably under key, so it survives a
-// closed window, a crash or a power cut.
-func (s *Store) SaveDraft(key string, form []byte) error {
-	err := s.db.Update(func(txn *badger.Txn) error {
-		return txn.Set(append(append([]byte{}, pfxDraft...), key...), form)
-	})
-	if err != nil {
-		return fmt.Errorf("save draft %s: %w", key, err)
-	}
-	return nil
-}
-
-// Draft returns the draft kept under key, or nil.
-func (s *Store) Draft(key string) []byte {
-	var out []byte
-	_ = s.db.View(func(txn *badger.Txn) error {
-		v, err := getBytes(txn, append(append([]byte{}, pfxDraft...), key...))
-		if err == nil {
-			out = v
-		}
-		return nil
-	})
-	return out
-}
-
-// DeleteDraft drops the draft under key, once the form is saved or discarded.
-func (s *Store) DeleteDraft(key string) error {
-	err := s.db.Update(func(txn *badger.Txn) error {
-		return txn.Delete(append(append([]byte{}, pfxDraft...), key...))
-	})
-	if err != nil {
-		return fmt.Errorf("delete draft %s: %w", key, err)
-	}
-	return nil
-}
-
 // SaveMany validates and stores many new objects in write batches, with
 // one sync to disk at the end: for imports and demo data. It stops at the
 // first invalid object, after storing every object before it. progress,

@@ -137,7 +137,7 @@ func openConcernForm(sh *Shell, c *data.Concern, onSaved func(*data.Concern)) *C
 		}
 		f.show(sh.T(title))
 		if hasDraft {
-			f.DraftPrompt = offerDraft(sh, func() { f.fill(kept); f.changed() }, f.draft.drop)
+			f.DraftPrompt = offerDraft(sh, f.draft.d.key, func() { f.fill(kept); f.changed() }, f.draft.drop)
 		}
 	})
 	return f
@@ -705,9 +705,14 @@ func cancelForm(sh *Shell, dirty bool, d dialog.Dialog, draft *draftWriter) {
 	}, sh.Win)
 }
 
-// offerDraft asks whether to restore a draft kept from an earlier,
-// unsaved form: restore fills the form with it, discard drops it.
-func offerDraft(sh *Shell, restore, discard func()) *dialog.ConfirmDialog {
+// offerDraft asks whether to restore the draft key kept from an earlier,
+// unsaved form; a draft the user chose on the dashboard ("Mở" on "Bản
+// nháp chưa lưu") is restored without asking, and nil is returned.
+func offerDraft(sh *Shell, key string, restore, discard func()) *dialog.ConfirmDialog {
+	if sh.takeRestore(key) {
+		restore()
+		return nil
+	}
 	d := dialog.NewConfirm(sh.T("concerns.draft_title"), sh.T("concerns.draft_question"), func(ok bool) {
 		if ok {
 			restore()

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -40,6 +39,11 @@ type Dashboard struct {
 	// The month's figures, as shown.
 	Visits, Meetings, Received, Resolved *widget.Label
 
+	// Drafts is "Bản nháp chưa lưu"; FirstDay the three steps of an
+	// empty notebook.
+	Drafts   *DraftsBlock
+	FirstDay *FirstDay
+
 	OverdueTitle *widget.Label
 	Overdue      *widget.List
 	NoOverdue    *widget.Label
@@ -53,10 +57,13 @@ type Dashboard struct {
 	gen     int // the latest refresh; older results are dropped
 }
 
-// OverdueItem is an overdue concern as the dashboard lists it.
+// OverdueItem is a concern the dashboard reminds of: overdue, or due
+// within ReminderDays working days.
 type OverdueItem struct {
 	ID, Title, Village string
-	Days               int // days past the deadline
+	Deadline           data.Date
+	Days               int // days past the deadline (0: not overdue)
+	Left               int // days left to the deadline, when not overdue
 }
 
 // dashData is what the quick part of a refresh loads from the index.
@@ -67,6 +74,9 @@ type dashData struct {
 	villages map[string]string // village id → name, for the actions
 	pending  int
 	month    string
+	drafts   []data.DraftInfo
+	// empty: no village, concern or visit yet (the first day).
+	empty bool
 	// The month's visits, meetings and concerns received, counted from
 	// the index as data.Stats counts them.
 	visits, meetings, received int
@@ -96,7 +106,7 @@ func newDashboard(sh *Shell) *Dashboard {
 	}
 
 	d.OverdueTitle = sectionTitle("")
-	d.NoOverdue = hintLabel(sh.T("dashboard.no_overdue"))
+	d.NoOverdue = hintLabel(sh.T("dashboard.no_reminders", "Days", ReminderDays))
 	d.Overdue = widget.NewList(
 		func() int { return len(d.data.overdue) },
 		func() fyne.CanvasObject {
@@ -110,7 +120,11 @@ func newDashboard(sh *Shell) *Dashboard {
 			row := o.(*fyne.Container)
 			setTwoLines(row.Objects[0], it.Title, it.Village)
 			days := row.Objects[1].(*canvas.Text)
-			days.Text = sh.T("dashboard.overdue_days", "Count", it.Days)
+			days.Text = it.dueText(sh)
+			days.Color = theme.Color(theme.ColorNameError)
+			if it.Days == 0 {
+				days.Color = theme.Color(theme.ColorNameWarning)
+			}
 			row.Refresh()
 		})
 	d.Overdue.OnSelected = func(i widget.ListItemID) {
@@ -158,10 +172,13 @@ func newDashboard(sh *Shell) *Dashboard {
 	}
 
 	d.Sync = newSyncLine(sh)
+	d.Drafts = newDraftsBlock(sh, d.Refresh)
+	d.FirstDay = newFirstDay(sh)
 	lists := container.NewGridWithColumns(2,
 		container.NewBorder(container.NewVBox(d.OverdueTitle, d.NoOverdue), nil, nil, nil, d.Overdue),
 		container.NewBorder(container.NewVBox(d.ActionsTitle, d.NoActions), nil, nil, nil, d.Actions))
-	top := container.NewVBox(d.Commune, d.Month, container.NewGridWithColumns(4, tiles...), widget.NewSeparator())
+	top := container.NewVBox(d.Commune, d.Month, container.NewGridWithColumns(4, tiles...), widget.NewSeparator(),
+		d.FirstDay.Content, d.Drafts.Content)
 	d.content = container.NewPadded(container.NewBorder(top, container.NewVBox(widget.NewSeparator(), d.Sync.Content), nil, nil, lists))
 	d.show(dashData{})
 	return d
@@ -259,13 +276,11 @@ func loadDashboard(st *data.Store, today data.Date) dashData {
 			got.visits++
 		}
 	}
-	for _, r := range st.Find(data.Filter{Kind: data.KindConcern, Overdue: true, Today: today}, data.ByDateDesc) {
-		got.overdue = append(got.overdue, OverdueItem{ID: r.ID, Title: r.Title, Village: got.villages[r.Village],
-			Days: data.DaysBetween(r.Deadline, today)})
-	}
-	sort.SliceStable(got.overdue, func(i, j int) bool { return got.overdue[i].Days > got.overdue[j].Days })
+	got.overdue = loadReminders(st, today, got.villages)
 	got.actions = st.Actions("", WeekEnd(today))
 	got.pending = st.Pending()
+	got.drafts, _ = st.Drafts()
+	got.empty = len(got.villages) == 0 && st.Count(data.Filter{Kind: data.KindConcern}) == 0 && st.Count(data.Filter{Kind: data.KindVisit}) == 0
 	return got
 }
 
@@ -279,13 +294,23 @@ func (d *Dashboard) show(got dashData) {
 		d.Meetings.SetText(formatCount(got.meetings))
 		d.Received.SetText(formatCount(got.received))
 	}
-	d.OverdueTitle.SetText(sh.T("dashboard.overdue", "N", formatCount(len(got.overdue))))
+	d.OverdueTitle.SetText(sh.T("dashboard.reminders", "N", formatCount(len(got.overdue)), "Days", ReminderDays))
 	d.ActionsTitle.SetText(sh.T("dashboard.actions", "N", formatCount(len(got.actions))))
 	showIf(d.NoOverdue, got.loaded && len(got.overdue) == 0)
 	showIf(d.NoActions, got.loaded && len(got.actions) == 0)
 	d.Overdue.Refresh()
 	d.Actions.Refresh()
 	d.Sync.SetPending(got.pending)
+	if got.loaded {
+		items := draftItems(sh, got.drafts)
+		d.Drafts.set(items)
+		showIf(d.FirstDay.Content, got.empty)
+		sh.remind(got)
+		if sh.unclean {
+			sh.unclean = false
+			sh.offerDraftsAfterCrash(items)
+		}
+	}
 }
 
 // showStats shows the month's figures as data.Stats counts them.
@@ -296,7 +321,8 @@ func (d *Dashboard) showStats(s *data.Stats) {
 	d.Resolved.SetText(formatCount(s.Concerns.Resolved))
 }
 
-// OverdueItems returns the overdue concerns listed now, most overdue first.
+// OverdueItems returns the concerns the dashboard reminds of now, overdue
+// or due within ReminderDays working days, the earliest deadline first.
 func (d *Dashboard) OverdueItems() []OverdueItem {
 	return append([]OverdueItem(nil), d.data.overdue...)
 }

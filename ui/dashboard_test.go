@@ -109,9 +109,41 @@ func TestDashboardOnDemoData(t *testing.T) {
 
 	// Overdue concerns: the same as Find, most overdue first, in red.
 	rows := st.Find(data.Filter{Kind: data.KindConcern, Overdue: true, Today: demoDay}, data.ByDateDesc)
-	items := d.OverdueItems()
+	all := d.OverdueItems()
+	var items, soon []OverdueItem
+	for _, it := range all {
+		if it.Days > 0 {
+			items = append(items, it)
+		} else {
+			soon = append(soon, it)
+		}
+	}
 	if len(rows) == 0 || len(items) != len(rows) {
 		t.Fatalf("dashboard lists %d overdue concerns, Find gives %d", len(items), len(rows))
+	}
+	// Then those due within 3 working days, soonest first, after the
+	// overdue ones.
+	limit := st.Calendar().AddWorkingDays(demoDay, ReminderDays)
+	for i, it := range soon {
+		r, _ := st.Row(it.ID)
+		if r.Deadline < demoDay || r.Deadline > limit || !data.ConcernStatus(r.Status).Clocked() {
+			t.Errorf("%s listed as due soon with deadline %s (limit %s)", it.Title, r.Deadline, limit)
+		}
+		if i > 0 && soon[i-1].Deadline > it.Deadline {
+			t.Error("concerns due soon are not sorted soonest first")
+		}
+	}
+	if len(all) > 0 && all[len(all)-1].Days > 0 && len(soon) > 0 {
+		t.Error("an overdue concern is listed after one not yet due")
+	}
+	wantSoon := 0
+	for _, r := range st.Find(data.Filter{Kind: data.KindConcern}, data.ByDateDesc) {
+		if r.Deadline >= demoDay && r.Deadline <= limit && data.ConcernStatus(r.Status).Clocked() {
+			wantSoon++
+		}
+	}
+	if len(soon) != wantSoon || wantSoon == 0 {
+		t.Errorf("%d concerns listed as due soon, want %d (and some, or the check proves little)", len(soon), wantSoon)
 	}
 	var wantIDs, gotIDs []string
 	for _, r := range rows {
@@ -132,8 +164,8 @@ func TestDashboardOnDemoData(t *testing.T) {
 	if !slices.Equal(wantIDs, gotIDs) {
 		t.Error("overdue concerns differ from Find(Overdue)")
 	}
-	if !strings.Contains(d.OverdueTitle.Text, formatCount(len(rows))) {
-		t.Errorf("overdue title %q lacks the count %d", d.OverdueTitle.Text, len(rows))
+	if !strings.Contains(d.OverdueTitle.Text, "("+formatCount(len(all))+")") {
+		t.Errorf("reminders title %q lacks the count %d", d.OverdueTitle.Text, len(all))
 	}
 	red := theme.Color(theme.ColorNameError)
 	first := sh.T("dashboard.overdue_days", "Count", items[0].Days)

@@ -444,7 +444,7 @@ func openMeetingForm(sh *Shell, m *data.Meeting, onSaved func(*data.Meeting)) *M
 		f.Cancel = widget.NewButtonWithIcon(sh.T("btn.cancel"), theme.CancelIcon(), func() { cancelForm(sh, f.dirty, f.Dialog, f.draft) })
 		f.Dialog = showFormDialog(sh, sh.T(title), f, f.Form.Box, f.RaiseConcern, f.Cancel, f.Form.Save)
 		if hasDraft {
-			f.DraftPrompt = offerDraft(sh, func() { f.fill(kept); f.changed() }, f.draft.drop)
+			f.DraftPrompt = offerDraft(sh, f.draft.d.key, func() { f.fill(kept); f.changed() }, f.draft.drop)
 		}
 	})
 	return f

@@ -44,6 +44,8 @@ type Settings struct {
 	Deadlines *DeadlineSettings
 	// Demo is the "Dữ liệu mẫu" part (Xóa dữ liệu mẫu).
 	Demo *DemoPanel
+	// Reminders turns the desktop reminders on or off.
+	Reminders *widget.Check
 
 	content *container.Scroll
 }
@@ -75,6 +77,8 @@ func newSettings(sh *Shell) *Settings {
 	s.Backup.resized = s.relayout
 	s.Deadlines = newDeadlineSettings(sh)
 	s.Demo = newDemoPanel(sh)
+	s.Reminders = widget.NewCheck(sh.T("settings.reminders_on"), sh.SetReminders)
+	s.Reminders.Checked = sh.RemindersOn()
 
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		heading(sh.T("screen.settings")),
@@ -84,6 +88,7 @@ func newSettings(sh *Shell) *Settings {
 			hintLabel(sh.T("settings.checklist_intro")),
 			container.NewGridWithColumns(2, s.Cung.Content, s.Bam.Content))),
 		settingsSection(sh.T("settings.deadlines"), s.Deadlines.Content),
+		settingsSection(sh.T("settings.reminders"), s.Reminders),
 		settingsSection(sh.T("settings.passphrase"), s.Pass.Content),
 		settingsSection(sh.T("settings.store"), container.NewVBox(s.StoreDir, s.StoreSize)),
 		settingsSection(sh.T("backup.title"), s.Backup.Content),

@@ -83,6 +83,15 @@ type Shell struct {
 	forms    []Saver       // forms that want Ctrl+S, topmost last
 	dialogs  []shownDialog // dialogs shown with ShowDialog, topmost last
 	syncText string        // the sync state fed by SetSyncStatus; "" = not connected
+	// unclean is set when the store was not closed by the app last time
+	// (a crash, a kill, a power cut): the dashboard then offers the drafts.
+	unclean bool
+	// restoreKey is the draft the user chose to open from the dashboard.
+	restoreKey string
+	// remindedOn is the day the last reminder went out; reminderTimer
+	// wakes the app once a day for the next.
+	remindedOn    data.Date
+	reminderTimer *time.Timer
 	syncSvc  syncService   // the sync worker of the open store
 	backups  backupState   // automatic backups in flight
 	queue    *uiQueue      // tests only: UI updates waiting for wait()
@@ -233,6 +242,9 @@ func (sh *Shell) Close() error {
 	sh.closed = true
 	sh.mu.Unlock()
 	sh.opening.Wait()
+	if sh.reminderTimer != nil {
+		sh.reminderTimer.Stop()
+	}
 	sh.stopStoreServices()
 	sh.mu.Lock()
 	st := sh.store
@@ -251,7 +263,12 @@ func (sh *Shell) open(passphrase string, fail func(error)) {
 	sh.jobAdd()
 	go func() {
 		st, err := data.Open(sh.opts.StoreDir, data.Options{Passphrase: passphrase, Logf: log.Printf})
+		var unclean bool
+		if err == nil {
+			unclean, _ = st.MarkRunning()
+		}
 		sh.mu.Lock()
+		sh.unclean = unclean
 		closed := sh.closed
 		if err == nil && !closed {
 			sh.store, sh.pass = st, passphrase
@@ -494,6 +511,7 @@ func (sh *Shell) showMain() {
 		sh.Main.show(defs[0].ID)
 	}
 	sh.startSync()
+	sh.scheduleDailyReminder()
 }
 
 // windowTitle is "Sổ tay Dân vận — <commune>".

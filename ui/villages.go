@@ -994,7 +994,7 @@ func (f *recordForm[S]) fill(s S) {
 		if !found {
 			return
 		}
-		f.Restore = offerDraft(f.sh, func() {
+		f.Restore = offerDraft(f.sh, f.key, func() {
 			f.Restore = nil
 			f.show(kept)
 			f.dirty = true
