@@ -23,7 +23,9 @@ const ReminderDays = 3
 const prefReminders = "reminders"
 
 // RemindersOn reports whether desktop reminders are on (the default).
-func (sh *Shell) RemindersOn() bool { return sh.App.Preferences().BoolWithFallback(prefReminders, true) }
+func (sh *Shell) RemindersOn() bool {
+	return sh.App.Preferences().BoolWithFallback(prefReminders, true)
+}
 
 // SetReminders turns desktop reminders on or off.
 func (sh *Shell) SetReminders(on bool) { sh.App.Preferences().SetBool(prefReminders, on) }

@@ -92,10 +92,10 @@ type Shell struct {
 	// wakes the app once a day for the next.
 	remindedOn    data.Date
 	reminderTimer *time.Timer
-	syncSvc  syncService   // the sync worker of the open store
-	backups  backupState   // automatic backups in flight
-	queue    *uiQueue      // tests only: UI updates waiting for wait()
-	live     liveRefresh   // store writes waiting to refresh the open screen
+	syncSvc       syncService // the sync worker of the open store
+	backups       backupState // automatic backups in flight
+	queue         *uiQueue    // tests only: UI updates waiting for wait()
+	live          liveRefresh // store writes waiting to refresh the open screen
 
 	// The screen shown last of each kind; nil until first shown.
 	Unlock  *UnlockScreen
