@@ -241,8 +241,7 @@ func newConcernDetail(s *ConcernsScreen, v *concernView) *ConcernDetail {
 	d.ChangeStatus = widget.NewButtonWithIcon(sh.T("concerns.change_status"), theme.MediaSkipNextIcon(), d.openStatusDialog)
 	d.ChangeStatus.Importance = widget.HighImportance
 	d.Edit = widget.NewButtonWithIcon(sh.T("btn.edit"), theme.DocumentCreateIcon(), d.edit)
-	d.Delete = widget.NewButtonWithIcon(sh.T("btn.delete"), theme.DeleteIcon(), d.delete)
-	d.Delete.Importance = widget.DangerImportance
+	d.Delete = deleteButton(sh, d.delete)
 
 	title := heading(c.Summary)
 	title.Wrapping = fyne.TextWrapWord
@@ -929,3 +928,6 @@ func infoRows(rows ...infoRow) *fyne.Container {
 	}
 	return c
 }
+
+// ShowList goes back from a concern's page to the list (see Lister).
+func (s *ConcernsScreen) ShowList() { s.back() }

@@ -40,7 +40,7 @@ var (
 		received: "Ý kiến tiếp nhận", addVisit: "Ghi chuyến đi", raiseConcern: "Ghi nhận ý kiến", changeStatus: "Đổi trạng thái",
 		restore: "Khôi phục", restored: "Đã khôi phục", confirmDelete: "Xác nhận xóa", records: "1 bản ghi"}
 	flowEN = flowTexts{lang: i18n.EN,
-		dashboard: "Overview", villages: "Villages", visits: "Field visits", concerns: "Opinions & Petitions", trash: "Trash",
+		dashboard: "Overview", villages: "Villages", visits: "Field visits", concerns: "Concerns & petitions", trash: "Trash",
 		received: "Concerns received", addVisit: "Record a visit", raiseConcern: "Record a concern", changeStatus: "Change status",
 		restore: "Restore", restored: "Restored", confirmDelete: "Confirm deletion", records: "1 record"}
 )

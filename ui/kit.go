@@ -390,6 +390,14 @@ func (d *Draft) Drop() {
 	}
 }
 
+// deleteButton is the one "Xóa" button of every record's page and form:
+// red, with the bin icon, on every screen alike.
+func deleteButton(sh *Shell, tapped func()) *widget.Button {
+	b := widget.NewButtonWithIcon(sh.T("btn.delete"), theme.DeleteIcon(), tapped)
+	b.Importance = widget.DangerImportance
+	return b
+}
+
 // ConfirmDelete asks before moving what (a record's name) to the trash.
 func (sh *Shell) ConfirmDelete(what string, yes func()) {
 	dialog.ShowConfirm(sh.T("confirm.delete_title"), sh.T("confirm.delete", "Name", what), func(ok bool) {

@@ -33,16 +33,16 @@ func newMainWindow(sh *Shell) *MainWindow {
 	m := &MainWindow{sh: sh, defs: Screens(), cache: map[string]Screen{}}
 	m.Nav = widget.NewList(
 		func() int { return len(m.defs) },
-		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("Ý kiến – Kiến nghị"))
-		},
+		func() fyne.CanvasObject { return newNavRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(m.defs) {
 				return
 			}
-			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Icon).SetResource(m.defs[i].Icon)
-			row.Objects[1].(*widget.Label).SetText(sh.T(m.defs[i].TitleID))
+			row := o.(*navRow)
+			row.icon.SetResource(m.defs[i].Icon)
+			row.label.SetText(sh.T(m.defs[i].TitleID))
+			id := m.defs[i].ID
+			row.tap = func() { m.navTap(id) }
 		})
 	m.Nav.OnSelected = func(i widget.ListItemID) {
 		if !m.navigating && i < len(m.defs) {
@@ -176,4 +176,48 @@ func (sh *Shell) installMenus() {
 	menu.Items = append(menu.Items, fyne.NewMenu(sh.T("menu.help"),
 		fyne.NewMenuItem(sh.T("app.about")+"…", func() { sh.ShowAbout() })))
 	sh.Win.SetMainMenu(menu)
+}
+
+// Lister is a screen with a list and pages under it (a record's detail,
+// a form): ShowList goes back to the list.
+type Lister interface{ ShowList() }
+
+// navTap follows a tap on the navigation item of screen id: the screen,
+// or, when it is shown already, back to its list (the way out of a
+// detail page most users try first).
+func (m *MainWindow) navTap(id string) {
+	if m.current == id {
+		if l, ok := m.cache[id].(Lister); ok {
+			l.ShowList()
+		}
+		return
+	}
+	m.show(id)
+}
+
+// navRow is a navigation item: its icon and title. It takes the tap
+// itself, so that a tap on the item already selected still counts.
+type navRow struct {
+	widget.BaseWidget
+	icon  *widget.Icon
+	label *widget.Label
+	tap   func()
+}
+
+func newNavRow() *navRow {
+	r := &navRow{icon: widget.NewIcon(nil), label: widget.NewLabel("Ý kiến – Kiến nghị")}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer lays the icon and the title side by side.
+func (r *navRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewHBox(r.icon, r.label))
+}
+
+// Tapped shows the item's screen (see MainWindow.navTap).
+func (r *navRow) Tapped(*fyne.PointEvent) {
+	if r.tap != nil {
+		r.tap()
+	}
 }

@@ -209,14 +209,13 @@ func newMeetingDetail(s *MeetingsScreen, v *meetingView) *MeetingDetail {
 		c := *d.Meeting
 		openMeetingForm(sh, &c, s.saved)
 	})
-	d.Delete = widget.NewButtonWithIcon(sh.T("btn.delete"), theme.DeleteIcon(), func() {
+	d.Delete = deleteButton(sh, func() {
 		deleteRecord(sh, m.ID, meetingName(sh, &m, v.village), func() {
 			s.Detail = nil
 			s.pages.back()
 			s.reload()
 		})
 	})
-	d.Delete.Importance = widget.DangerImportance
 
 	title := heading(meetingName(sh, &m, v.village))
 	title.Wrapping = fyne.TextWrapWord
@@ -1003,3 +1002,6 @@ func (e *actionEditor) action(errs []data.FieldError) (data.Action, []data.Field
 	a.Due, errs = parseDateInput(e.Due, "meetings.field.actions", errs)
 	return a, errs
 }
+
+// ShowList goes back from a meeting's page to the list (see Lister).
+func (s *MeetingsScreen) ShowList() { s.pages.back() }

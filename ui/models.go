@@ -295,7 +295,7 @@ func newModelDetail(s *ModelsScreen, m *data.Model) *ModelDetail {
 	d := &ModelDetail{s: s, M: m}
 	d.Back = widget.NewButtonWithIcon(sh.T("btn.back"), theme.NavigateBackIcon(), s.showList)
 	d.Edit = widget.NewButtonWithIcon(sh.T("btn.edit"), theme.DocumentCreateIcon(), func() { s.edit(m) })
-	d.Delete = widget.NewButtonWithIcon(sh.T("btn.delete"), theme.DeleteIcon(), func() { deleteRecord(sh, m.ID, m.Name, s.showList) })
+	d.Delete = deleteButton(sh, func() { deleteRecord(sh, m.ID, m.Name, s.showList) })
 	d.Step = widget.NewButtonWithIcon(sh.T("models.step"), theme.MediaSkipNextIcon(), d.askStep)
 	d.Step.Importance = widget.HighImportance
 	next, ok := m.Status.Next()
@@ -517,3 +517,7 @@ func (f *ModelForm) save() {
 	m.Trainings = bad.count("models.field.trainings", s.Trainings)
 	f.store(&m, bad)
 }
+
+// ShowList goes back to the models' table (see Lister); a form left open
+// keeps its draft, offered when it is opened again.
+func (s *ModelsScreen) ShowList() { s.showList() }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"danvan/data"
 )
@@ -244,3 +245,64 @@ type notifyApp struct {
 }
 
 func (a *notifyApp) SendNotification(n *fyne.Notification) { a.sent = append(a.sent, n) }
+
+// A tap on the highlighted sidebar item goes back from a record's page
+// to its list.
+func TestSidebarItemGoesBackToTheList(t *testing.T) {
+	sh := openDemo(t)
+	c, ok := sh.ShowScreen("concerns").(*ConcernsScreen)
+	if !ok {
+		t.Fatal("no concerns screen")
+	}
+	sh.wait()
+	id := sh.Store().Find(data.Filter{Kind: data.KindConcern}, data.ByDateDesc)[0].ID
+	c.Open(id)
+	sh.wait()
+	if c.pages.showing(c.pages.list) {
+		t.Fatal("the concern's page did not open")
+	}
+	var row *navRow
+	for _, o := range test.LaidOutObjects(sh.Main.Nav) {
+		if r, ok := o.(*navRow); ok && r.label.Text == sh.T("screen.concerns") {
+			row = r
+		}
+	}
+	if row == nil {
+		t.Fatal("no sidebar item for the concerns")
+	}
+	test.Tap(row)
+	sh.wait()
+	if !c.pages.showing(c.pages.list) || sh.CurrentID() != "concerns" {
+		t.Error("tapping the highlighted sidebar item did not go back to the list")
+	}
+	// On another item it changes screen, as before.
+	for _, o := range test.LaidOutObjects(sh.Main.Nav) {
+		if r, ok := o.(*navRow); ok && r.label.Text == sh.T("screen.visits") {
+			test.Tap(r)
+		}
+	}
+	sh.wait()
+	if sh.CurrentID() != "visits" {
+		t.Errorf("tapping Đi cơ sở shows %q", sh.CurrentID())
+	}
+}
+
+// "Xóa" is the same red button on a concern's page and on a visit's.
+func TestDeleteIsRedEverywhere(t *testing.T) {
+	sh := openDemo(t)
+	st := sh.Store()
+	c := sh.ShowScreen("concerns").(*ConcernsScreen)
+	c.Open(st.Find(data.Filter{Kind: data.KindConcern}, data.ByDateDesc)[0].ID)
+	sh.wait()
+	v := sh.ShowScreen("visits").(*VisitsScreen)
+	v.Open(st.Find(data.Filter{Kind: data.KindVisit}, data.ByDateDesc)[0].ID)
+	sh.wait()
+	if c.Detail == nil || v.Detail == nil {
+		t.Fatal("the pages did not open")
+	}
+	for name, b := range map[string]*widget.Button{"concern": c.Detail.Delete, "visit": v.Detail.Delete} {
+		if b.Importance != widget.DangerImportance || b.Text != "Xóa" {
+			t.Errorf("%s's delete button: %q, importance %v", name, b.Text, b.Importance)
+		}
+	}
+}

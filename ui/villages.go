@@ -373,7 +373,7 @@ func newVillageDetail(s *VillagesScreen, v *data.Village) *VillageDetail {
 	d := &VillageDetail{s: s, V: v}
 	d.Back = widget.NewButtonWithIcon(sh.T("btn.back"), theme.NavigateBackIcon(), s.showList)
 	d.Edit = widget.NewButtonWithIcon(sh.T("btn.edit"), theme.DocumentCreateIcon(), func() { s.edit(v) })
-	d.Delete = widget.NewButtonWithIcon(sh.T("btn.delete"), theme.DeleteIcon(), func() {
+	d.Delete = deleteButton(sh, func() {
 		deleteRecord(sh, v.ID, v.Name, s.showList)
 	})
 
@@ -508,7 +508,7 @@ func newHouseholdForm(sh *Shell, h *data.Household, changed func()) *HouseholdFo
 	title := sh.T("villages.household_new")
 	if h.ID != "" {
 		title = sh.T("villages.household_edit", "Name", h.Head)
-		f.Delete = widget.NewButtonWithIcon(sh.T("btn.delete"), theme.DeleteIcon(), func() {
+		f.Delete = deleteButton(sh, func() {
 			deleteRecord(sh, h.ID, h.Head, func() {
 				f.Dialog.Hide()
 				changed()
@@ -588,7 +588,7 @@ func newPersonForm(sh *Shell, p *data.Person, changed func()) *PersonForm {
 	title := sh.T("villages.person_new")
 	if p.ID != "" {
 		title = sh.T("villages.person_edit", "Name", p.Name)
-		f.Delete = widget.NewButtonWithIcon(sh.T("btn.delete"), theme.DeleteIcon(), func() {
+		f.Delete = deleteButton(sh, func() {
 			deleteRecord(sh, p.ID, p.Name, func() {
 				f.Dialog.Hide()
 				changed()
@@ -1233,3 +1233,7 @@ func facts(sh *Shell, pairs ...string) *fyne.Container {
 	}
 	return c
 }
+
+// ShowList goes back to the list of villages (see Lister); a form left
+// open keeps its draft, offered when it is opened again.
+func (s *VillagesScreen) ShowList() { s.showList() }

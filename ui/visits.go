@@ -578,7 +578,7 @@ func newVisitDetail(s *VisitsScreen, v *data.FieldVisit) *VisitDetail {
 	d := &VisitDetail{s: s, V: v}
 	d.Back = widget.NewButtonWithIcon(sh.T("btn.back"), theme.NavigateBackIcon(), s.showList)
 	d.Edit = widget.NewButtonWithIcon(sh.T("btn.edit"), theme.DocumentCreateIcon(), func() { s.edit(v) })
-	d.Delete = widget.NewButtonWithIcon(sh.T("btn.delete"), theme.DeleteIcon(), func() {
+	d.Delete = deleteButton(sh, func() {
 		deleteRecord(sh, v.ID, sh.T("visits.span", "From", v.From.Display(), "To", v.To.Display(), "Nights", v.Nights()), s.showList)
 	})
 	d.RaiseConcern = widget.NewButtonWithIcon(sh.T("visits.raise_concern"), theme.MailComposeIcon(), d.raiseConcern)
@@ -680,3 +680,7 @@ func (d *VisitDetail) raiseConcern() {
 	c := &data.Concern{Village: d.V.Village, VisitID: d.V.ID, Channel: data.ChannelVisit, Received: d.V.From}
 	OpenConcernForm(d.s.sh, c, func(*data.Concern) { d.loadConcerns() })
 }
+
+// ShowList goes back to the list of visits (see Lister); a form left open
+// keeps its draft, offered when it is opened again.
+func (s *VisitsScreen) ShowList() { s.showList() }
