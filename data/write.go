@@ -261,18 +261,23 @@ func beUint64(b []byte) uint64 {
 	return v
 }
 
-// Pending returns how many changes wait in the outbox.
+// Pending returns how many records have changes waiting in the outbox:
+// two edits of one record are one record to send, as the sync counts
+// what it sent (so "8 waiting" becomes "sent 8").
 func (s *Store) Pending() int {
-	n := 0
+	ids := map[string]struct{}{}
 	_ = s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: pfxOutbox})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: pfxOutbox, PrefetchValues: true, PrefetchSize: 256})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			n++
+			var e OutboxEntry
+			if it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }) == nil {
+				ids[e.Record] = struct{}{}
+			}
 		}
 		return nil
 	})
-	return n
+	return len(ids)
 }
 
 // Ack removes acknowledged outbox entries, up to and including seq.

@@ -92,3 +92,25 @@ func TestHTTP1OnlyServer(t *testing.T) {
 		t.Fatal("fallback to HTTP/1.1 not remembered")
 	}
 }
+
+// What the footer says is waiting is what the sync then says it sent:
+// three saves of one village and one of another are 2 records waiting,
+// and 2 sent.
+func TestPendingCountsWhatASyncSends(t *testing.T) {
+	ts := startServer(t)
+	st := enrolledLaptop(t, ts, dakLong)
+	v := &data.Village{Name: "Làng Đăk Ang", VillageKind: data.VillageLang}
+	mustSave(t, st, v)
+	v.Households = 120
+	mustSave(t, st, v)
+	v.Households = 126
+	mustSave(t, st, v)
+	mustSave(t, st, &data.Village{Name: "Thôn Kon Pao", VillageKind: data.VillageThon})
+	if n := st.Pending(); n != 2 {
+		t.Fatalf("pending %d, want 2 (records, not saves)", n)
+	}
+	rep := syncNow(t, st)
+	if rep.Pushed != 2 || st.Pending() != 0 {
+		t.Errorf("sent %d, %d left; want 2 sent, none left", rep.Pushed, st.Pending())
+	}
+}
