@@ -91,30 +91,48 @@ func TestFaults(t *testing.T) {
 	removeUp := toxic(t, px, "cut_request", "limit_data", "upstream", 1, `{"bytes":100000}`)
 	removeDown := toxic(t, px, "cut_answer", "limit_data", "downstream", 0.5, `{"bytes":700}`)
 	w.Start(ctx)
+	// Toxics change only while the worker is stopped and its connections
+	// are closed: Toxiproxy 2.5 can panic (index out of range in
+	// ToxicLink.AddToxic) when a toxic is added while connections open
+	// and close under it.
+	calm := func(f func()) {
+		w.Stop()
+		time.Sleep(200 * time.Millisecond)
+		f()
+		w.Start(ctx)
+	}
 	waitFor(t, long, "3,000 records through resets", func() bool { return total() >= 3000 })
-	removeUp()
-	removeDown()
+	calm(func() {
+		removeUp()
+		removeDown()
+	})
 	t.Logf("resets: %d records on the server", total())
 
 	// 2. a 2G link: 600 ms latency and 32 KB/s both ways
 	before := total()
-	undo := []func(){
-		toxic(t, px, "lat_down", "latency", "downstream", 1, `{"latency":600}`),
-		toxic(t, px, "lat_up", "latency", "upstream", 1, `{"latency":600}`),
-		toxic(t, px, "bw_up", "bandwidth", "upstream", 1, `{"rate":32}`),
-		toxic(t, px, "bw_down", "bandwidth", "downstream", 1, `{"rate":32}`),
-	}
+	var undo []func()
+	calm(func() {
+		undo = []func(){
+			toxic(t, px, "lat_down", "latency", "downstream", 1, `{"latency":600}`),
+			toxic(t, px, "lat_up", "latency", "upstream", 1, `{"latency":600}`),
+			toxic(t, px, "bw_up", "bandwidth", "upstream", 1, `{"rate":32}`),
+			toxic(t, px, "bw_down", "bandwidth", "downstream", 1, `{"rate":32}`),
+		}
+	})
 	waitFor(t, long, "a batch over the slow link", func() bool { return total() > before })
-	for _, f := range undo {
-		f()
-	}
+	calm(func() {
+		for _, f := range undo {
+			f()
+		}
+	})
 	t.Logf("slow link: %d records on the server", total())
 
 	// 3. timeouts: the link swallows everything until the client gives up
 	// (net/http retries a replayable request, one with an
 	// Idempotency-Key, once on a fresh connection: the stall outlasts both;
 	// what the proxy had buffered before the stall may still arrive)
-	undoTimeout := toxic(t, px, "stall", "timeout", "upstream", 1, `{"timeout":0}`)
+	var undoTimeout func()
+	calm(func() { undoTimeout = toxic(t, px, "stall", "timeout", "upstream", 1, `{"timeout":0}`) })
 	time.Sleep(time.Second)
 	before = total()
 	time.Sleep(4 * time.Second)
@@ -124,16 +142,19 @@ func TestFaults(t *testing.T) {
 	if got := total(); got > before+int(float64(n)*0.2) {
 		t.Fatalf("records arrived through a dead link: %d -> %d", before, got)
 	}
-	undoTimeout()
 	// half the connections now stall for good: the client must time out
-	undoTimeout = toxic(t, px, "stall_some", "timeout", "upstream", 0.3, `{"timeout":0}`)
+	calm(func() {
+		undoTimeout()
+		undoTimeout = toxic(t, px, "stall_some", "timeout", "upstream", 0.3, `{"timeout":0}`)
+	})
 	waitFor(t, long, "progress after stalls", func() bool { return total() >= min(before+500, n-reserve) })
-	undoTimeout()
+	calm(undoTimeout)
 	t.Logf("timeouts: %d records on the server", total())
 
 	// 4. the server restarts in the middle of a push: once gracefully
 	// (the push finishes), once abruptly (the push rolls back whole)
-	slow := toxic(t, px, "bw_restart", "bandwidth", "upstream", 1, `{"rate":200}`)
+	var slow func()
+	calm(func() { slow = toxic(t, px, "bw_restart", "bandwidth", "upstream", 1, `{"rate":200}`) })
 	seedHouseholds(t, a, villages, reserve)
 	waitFor(t, long, "a push in flight", func() bool { return ts.pushing.Load() > 0 })
 	ts.restart()
@@ -143,7 +164,7 @@ func TestFaults(t *testing.T) {
 	ts.crash()
 	ts.start()
 	t.Logf("abrupt restart: %d records on the server", total())
-	slow()
+	calm(slow)
 
 	// finish over a clean link
 	waitFor(t, long, "a clean sync with an empty outbox", func() bool {
