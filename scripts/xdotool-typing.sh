@@ -2,7 +2,12 @@
 # Types Vietnamese into the real app with xdotool, as a keyboard would,
 # and saves it with Ctrl+S: the GUI half of internal/guitest's typing test.
 #
-#   scripts/xdotool-typing.sh BINARY STORE TEXT
+#   scripts/xdotool-typing.sh BINARY STORE TEXT [kill]
+#
+# With "kill", the app is not saved but killed (SIGKILL, as a power cut
+# would) 2 s after the typing; it is then started again with
+# DANVAN_AUTOPILOT=after-crash, and the last line printed is what its
+# start offered: "offered N LABEL" (N drafts, the first one's line).
 #
 # STORE must be a store without a passphrase, bound to a commune (e.g.
 # "danvan demo --commune 23368 --store STORE"). The app runs on it under
@@ -61,7 +66,7 @@ bind_letters() {
 }
 
 if [ "${1:-}" != --in-xvfb ]; then
-	[ $# -eq 3 ] || { echo "usage: $0 BINARY STORE TEXT" >&2; exit 2; }
+	[ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 BINARY STORE TEXT [kill]" >&2; exit 2; }
 	for tool in Xvfb xdotool; do
 		command -v "$tool" >/dev/null || die "$tool is missing (make deps installs it)"
 	done
@@ -70,7 +75,7 @@ if [ "${1:-}" != --in-xvfb ]; then
 fi
 
 # ---- inside Xvfb ----
-bin=$2 store=$3 text=$4
+bin=$2 store=$3 text=$4 mode=${5:-save}
 tmp=$(mktemp -d)
 log=$tmp/app.log
 app=
@@ -98,6 +103,21 @@ t0=$(date +%s%N)
 xdotool type --delay 300 "$text"
 echo "xdotool-typing: typed ${#text} characters in $((($(date +%s%N) - t0) / 1000000)) ms" >&2
 sleep 1
+if [ "$mode" = kill ]; then
+	sleep 1
+	kill -KILL "$app"
+	wait "$app" 2>/dev/null || true
+	app=
+	: >"$log"
+	XDG_CONFIG_HOME=$tmp/config DANVAN_AUTOPILOT=after-crash "$bin" --store "$store" >"$log" 2>&1 &
+	app=$!
+	waitfor "autopilot: offered " 120
+	line=$(sed -n 's/^autopilot: offered //p' "$log" | head -n 1)
+	wait "$app" 2>/dev/null || true
+	app=
+	echo "offered $line"
+	exit 0
+fi
 xdotool key --delay 100 ctrl+s
 waitfor "autopilot: saved " 60
 id=$(sed -n 's/^autopilot: saved //p' "$log" | head -n 1)

@@ -32,6 +32,9 @@ import (
 //	new-concern  open the concern form (kind and village filled in) with
 //	             the cursor in its summary, print "autopilot: ready", and
 //	             print "autopilot: saved <id>" once it is saved
+//	after-crash  wait for the dashboard, print "autopilot: offered N LABEL"
+//	             (the drafts the start's notice after an unclean exit
+//	             offered, and the first one's line), then quit
 //
 // On a store whose cadre profile is not set yet, the autopilot first fills
 // in the profile step. A store with a passphrase cannot be driven.
@@ -43,6 +46,8 @@ const (
 	autopilotReady = "autopilot: ready"
 	autopilotSaved = "autopilot: saved "
 	autopilotShot  = "autopilot: shot "
+	// autopilotOffered reports the drafts offered at start (after-crash).
+	autopilotOffered = "autopilot: offered "
 	// autopilotCapture asks the script running the app to save the
 	// screen as the file named after it.
 	autopilotCapture = "autopilot: capture "
@@ -133,8 +138,10 @@ func (ap *autopilot) plan(spec string) ([]step, error) {
 		return append(start, ap.shots(arg)...), nil
 	case "new-concern":
 		return append(start, ap.newConcern()...), nil
+	case "after-crash":
+		return append(start, ap.afterCrash()...), nil
 	}
-	return nil, fmt.Errorf("unknown mode %q (want shots:DIR or new-concern)", spec)
+	return nil, fmt.Errorf("unknown mode %q (want shots:DIR, new-concern or after-crash)", spec)
 }
 
 // do runs steps in order.
@@ -500,6 +507,27 @@ func (ap *autopilot) newConcern() []step {
 			}},
 		{what: "say ready", act: func() error {
 			fmt.Fprintln(ap.out, autopilotReady)
+			return nil
+		}},
+	}
+}
+
+// afterCrash returns the steps that report what the start offered.
+func (ap *autopilot) afterCrash() []step {
+	sh := ap.sh
+	return []step{
+		{what: "show the dashboard",
+			ready: func() (bool, error) {
+				d, ok := sh.builtScreen("dashboard").(*Dashboard)
+				return ok && d.data.loaded, nil
+			}},
+		{what: "report the drafts offered", act: func() error {
+			line := fmt.Sprint(len(sh.crashOffered))
+			if len(sh.crashOffered) > 0 {
+				line += " " + sh.crashOffered[0].label(sh)
+			}
+			fmt.Fprintln(ap.out, autopilotOffered+line)
+			sh.App.Quit()
 			return nil
 		}},
 	}

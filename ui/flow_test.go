@@ -265,6 +265,8 @@ func flowVisit(t *testing.T, sh *Shell, tx flowTexts, v *data.Village, hh []*dat
 	}
 	test.Tap(f.RaiseConcern)
 	sh.wait()
+	f.RaisePrompt.Confirm()
+	sh.wait()
 
 	rows := sh.Store().Find(data.Filter{Kind: data.KindVisit}, data.ByDateDesc)
 	if len(rows) != 1 {

@@ -361,6 +361,7 @@ func (sh *Shell) offerDraftsAfterCrash(items []DraftItem) {
 	if len(items) == 0 {
 		return
 	}
+	sh.crashOffered = items
 	var lines []string
 	for _, it := range items {
 		lines = append(lines, "• "+it.label(sh))

@@ -86,6 +86,8 @@ type Shell struct {
 	// unclean is set when the store was not closed by the app last time
 	// (a crash, a kill, a power cut): the dashboard then offers the drafts.
 	unclean bool
+	// crashOffered are the drafts offered at start after an unclean exit.
+	crashOffered []DraftItem
 	// restoreKey is the draft the user chose to open from the dashboard.
 	restoreKey string
 	// remindedOn is the day the last reminder went out; reminderTimer

@@ -62,8 +62,10 @@ func newUnlockScreen(sh *Shell, create bool) *UnlockScreen {
 		u.Confirm.OnSubmitted = func(string) { u.submit() }
 		u.Pass.OnSubmitted = func(string) { sh.Win.Canvas().Focus(u.Confirm) }
 		u.Submit.SetText(tx.T("auth.create"))
+		// Going without a passphrase is offered apart and low: the store
+		// will hold denouncers' identities.
 		u.Skip = widget.NewButton(tx.T("auth.skip"), u.askSkip)
-		buttons.Add(u.Skip)
+		u.Skip.Importance = widget.LowImportance
 		rows = append(rows, u.Confirm, hintLabel(tx.T("auth.passphrase_hint")))
 
 		u.SkipWarning = wrapLabel(tx.T("auth.skip_warning"))
@@ -76,6 +78,8 @@ func newUnlockScreen(sh *Shell, create bool) *UnlockScreen {
 	}
 	u.form = container.NewVBox(append(rows, u.Error, u.Status, buttons)...)
 	if u.SkipBox != nil {
+		u.form.Add(widget.NewSeparator())
+		u.form.Add(container.NewHBox(u.Skip))
 		u.form.Add(u.SkipBox)
 	}
 	u.Content = centered(460, u.form)

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -158,6 +159,9 @@ type VisitForm struct {
 	s *VisitsScreen
 	// Content is the form page with its buttons.
 	Content fyne.CanvasObject
+
+	// RaisePrompt asks before "Ghi nhận ý kiến" saves the visit.
+	RaisePrompt *dialog.ConfirmDialog
 
 	// Cadres (comma-separated names), Unit, Village, From and To head the form.
 	Cadres  *widget.Entry
@@ -548,11 +552,24 @@ func (f *VisitForm) raiseConcern() {
 		f.Form.ShowErrors(&data.ValidationError{Kind: data.KindVisit, Fields: bad})
 		return
 	}
-	f.saveThen(v, func() {
-		f.saved = nil
-		f.close(v)
-		f.s.showDetail(v).raiseConcern()
-	})
+	// The concern is linked to the visit, so the visit is saved first:
+	// say so, and let the user choose.
+	d := dialog.NewConfirm(f.sh.T("visits.raise_title"), f.sh.T("visits.raise_question"), func(ok bool) {
+		if !ok {
+			return
+		}
+		f.saveThen(v, func() {
+			f.saved = nil
+			f.close(v)
+			detail := f.s.showDetail(v)
+			detail.Saved.Show()
+			detail.raiseConcern()
+		})
+	}, f.sh.Win)
+	d.SetConfirmText(f.sh.T("visits.raise_save"))
+	d.SetDismissText(f.sh.T("btn.cancel"))
+	f.RaisePrompt = d
+	f.sh.ShowDialog(d)
 }
 
 // VisitDetail shows one visit and the concerns raised on it.
@@ -569,6 +586,9 @@ type VisitDetail struct {
 
 	// Back, Edit, Delete and RaiseConcern act on the visit.
 	Back, Edit, Delete, RaiseConcern *widget.Button
+	// Saved says "Đã lưu chuyến đi" after the form saved it to raise a
+	// concern on it.
+	Saved *widget.Label
 
 	seq int
 }
@@ -613,7 +633,10 @@ func newVisitDetail(s *VisitsScreen, v *data.FieldVisit) *VisitDetail {
 	d.NoConcerns.Hide()
 	concerns := container.NewBorder(container.NewVBox(heading(sh.T("visits.concerns")), d.NoConcerns), nil, nil, nil,
 		atLeast(0, 220, d.Concerns))
-	d.Content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(container.NewVBox(info, widget.NewSeparator(), concerns)))
+	d.Saved = widget.NewLabelWithStyle(sh.T("visits.saved_for_concern"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.Saved.Importance = widget.SuccessImportance
+	d.Saved.Hide()
+	d.Content = container.NewBorder(container.NewVBox(head, d.Saved), nil, nil, nil, container.NewVScroll(container.NewVBox(info, widget.NewSeparator(), concerns)))
 	d.loadConcerns()
 	return d
 }

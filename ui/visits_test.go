@@ -218,10 +218,26 @@ func TestVisitDraftSurvivesAndConcernFromVisit(t *testing.T) {
 		t.Fatalf("restored draft: activities %q, village %q, %d households", f.Activities.Text, f.Village.Value(), len(f.picked))
 	}
 
-	// "Ghi nhận ý kiến" saves the new visit first, then opens a concern
+	// "Ghi nhận ý kiến" says it must save the new visit first; cancelled,
+	// nothing is saved; confirmed, it saves, says so, and opens a concern
 	// linked to it.
 	test.Tap(f.RaiseConcern)
 	sh.wait()
+	if f.RaisePrompt == nil || !strings.Contains(allTexts(sh.Win.Canvas().Overlays().Top()), "chuyến đi cần được lưu trước") {
+		t.Fatal("Ghi nhận ý kiến does not say the visit will be saved")
+	}
+	f.RaisePrompt.Dismiss()
+	sh.wait()
+	if n := len(sh.Store().Find(data.Filter{Kind: data.KindVisit}, data.ByDateDesc)); n != 0 {
+		t.Fatalf("cancelled, yet %d visits were saved", n)
+	}
+	test.Tap(f.RaiseConcern)
+	sh.wait()
+	f.RaisePrompt.Confirm()
+	sh.wait()
+	if s.Detail == nil || !s.Detail.Saved.Visible() || !strings.HasPrefix(s.Detail.Saved.Text, "Đã lưu chuyến đi") {
+		t.Error("the visit's page does not say the visit was saved")
+	}
 	rows := sh.Store().Find(data.Filter{Kind: data.KindVisit}, data.ByDateDesc)
 	if len(rows) != 1 {
 		t.Fatalf("%d visits stored, want the visit saved before the concern", len(rows))

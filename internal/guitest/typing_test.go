@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,5 +160,38 @@ func TestVietnameseTyping(t *testing.T) {
 	// Saving dropped the form's draft.
 	if d := st.Draft("concern/new"); d != nil {
 		t.Errorf("the draft of the new concern is still kept after saving: %s", d)
+	}
+}
+
+// TestDraftOfferedAfterAKill types into the real concern form, kills the
+// app (SIGKILL, as a power cut would) before saving, starts it again, and
+// checks that its start offered the draft, named by what was typed.
+func TestDraftOfferedAfterAKill(t *testing.T) {
+	needTools(t)
+	script := filepath.Join(root, "scripts", "xdotool-typing.sh")
+	bin := appBinary(t)
+	store := filepath.Join(t.TempDir(), "store")
+	if out, err := exec.Command(bin, "demo", "--commune", "23368", "--store", store).CombinedOutput(); err != nil {
+		t.Fatalf("danvan demo: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "bash", script, bin, store, typed, "kill")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s%s", script, err, stdout.String(), stderr.String())
+	}
+	m := regexp.MustCompile(`(?m)^offered (\d+) (.*)$`).FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("the script did not say what was offered:\n%s%s", stdout.String(), stderr.String())
+	}
+	if m[1] != "1" || !strings.Contains(m[2], "“"+typed+"”") || !strings.HasPrefix(m[2], "Ý kiến, kiến nghị") {
+		t.Errorf("after the kill the start offered %s draft(s): %q; want the concern draft %q", m[1], m[2], typed)
+	}
+	st := openStore(t, store)
+	defer st.Close()
+	if d := st.Draft("concern/new"); d == nil {
+		t.Error("the draft is gone from the store after the kill")
 	}
 }
