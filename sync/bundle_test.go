@@ -73,8 +73,8 @@ func exportOf(t *testing.T, st *data.Store) []byte {
 	if err != nil {
 		t.Fatalf("export: %v", err)
 	}
-	if h.Entries != st.Pending() {
-		t.Fatalf("export carries %d outbox entries, %d pending", h.Entries, st.Pending())
+	if h.Records != st.Pending() {
+		t.Fatalf("export carries %d records (%d outbox entries), %d pending", h.Records, h.Entries, st.Pending())
 	}
 	return buf.Bytes()
 }

@@ -269,7 +269,10 @@ func (c *apiClient) do(ctx context.Context, op, method, path string, body []byte
 		// an HTTP/1.1-only server (or proxy): ask again in HTTP/1.1 and,
 		// when that works (or the refusal was unmistakable), remember
 		out1, err1 := c.do1With(c.h1, ctx, op, method, path, body, enc, hdr, sent, once, stream)
-		if err1 == nil || notH2C(err) {
+		// Any answer in HTTP/1.1, an error status included (a 426 from a
+		// later server), shows the server speaks it: that answer counts.
+		var se *StatusError
+		if err1 == nil || notH2C(err) || errors.As(err1, &se) {
 			h1Only.Store(c.base, true)
 			c.hcMu.Lock()
 			c.hc = c.h1

@@ -27,17 +27,19 @@ func newProxy(t testing.TB, upstream string) *toxiproxy.Proxy {
 	return p
 }
 
-// toxic adds a toxic; the returned func removes it.
-func toxic(t testing.TB, p *toxiproxy.Proxy, name, typ, stream string, toxicity float64, attrs string) func() {
+// tox is a Toxiproxy toxic: name, type, stream, toxicity and attributes.
+type tox struct {
+	name, typ, stream string
+	toxicity          float64
+	attrs             string
+}
+
+// toxic adds a toxic to p, before any connection goes through it.
+func toxic(t testing.TB, p *toxiproxy.Proxy, x tox) {
 	t.Helper()
-	js := fmt.Sprintf(`{"name":%q,"type":%q,"stream":%q,"toxicity":%g,"attributes":%s}`, name, typ, stream, toxicity, attrs)
+	js := fmt.Sprintf(`{"name":%q,"type":%q,"stream":%q,"toxicity":%g,"attributes":%s}`, x.name, x.typ, x.stream, x.toxicity, x.attrs)
 	if _, err := p.Toxics.AddToxicJson(strings.NewReader(js)); err != nil {
-		t.Fatalf("add toxic %s: %v", name, err)
-	}
-	return func() {
-		if err := p.Toxics.RemoveToxic(context.Background(), name); err != nil {
-			t.Errorf("remove toxic %s: %v", name, err)
-		}
+		t.Fatalf("add toxic %s: %v", x.name, err)
 	}
 }
 
@@ -69,9 +71,6 @@ func TestFaults(t *testing.T) {
 	b := enrolledLaptop(t, ts, dakLong)
 	villages := seedVillages(t, a, 3)
 	seedHouseholds(t, a, villages, n-3-reserve)
-	px := newProxy(t, ts.addr)
-	proxied(t, a, px)
-	proxied(t, b, px)
 	total := func() int { return ts.count(dakLong) }
 	long := time.Duration(raceScale) * 60 * time.Second
 
@@ -83,56 +82,44 @@ func TestFaults(t *testing.T) {
 	t.Cleanup(w.Stop) // before the stores close, even when the test fails
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// through puts laptop a behind a fresh proxy with the given toxics,
+	// the worker stopped meanwhile. Toxiproxy 2.5 panics (ToxicLink.AddToxic)
+	// or deadlocks (chainRemoveToxic against RemoveLink) when toxics change
+	// under connections that open and close, so each step gets a proxy of
+	// its own whose toxics are set before any connection.
+	through := func(toxics ...tox) {
+		w.Stop()
+		p := newProxy(t, ts.addr)
+		for _, x := range toxics {
+			toxic(t, p, x)
+		}
+		proxied(t, a, p)
+		w.Start(ctx)
+	}
 
 	// 1. connections reset in the middle of batches: every connection is
 	// cut 100 KB into what the client sends (in its second or third
 	// batch), and half of them after 700 bytes of answers, so that some
 	// answers are lost after the server applied the batch.
-	removeUp := toxic(t, px, "cut_request", "limit_data", "upstream", 1, `{"bytes":100000}`)
-	removeDown := toxic(t, px, "cut_answer", "limit_data", "downstream", 0.5, `{"bytes":700}`)
-	w.Start(ctx)
-	// Toxics change only while the worker is stopped and its connections
-	// are closed: Toxiproxy 2.5 can panic (index out of range in
-	// ToxicLink.AddToxic) when a toxic is added while connections open
-	// and close under it.
-	calm := func(f func()) {
-		w.Stop()
-		time.Sleep(200 * time.Millisecond)
-		f()
-		w.Start(ctx)
-	}
+	through(tox{"cut_request", "limit_data", "upstream", 1, `{"bytes":100000}`},
+		tox{"cut_answer", "limit_data", "downstream", 0.5, `{"bytes":700}`})
 	waitFor(t, long, "3,000 records through resets", func() bool { return total() >= 3000 })
-	calm(func() {
-		removeUp()
-		removeDown()
-	})
 	t.Logf("resets: %d records on the server", total())
 
 	// 2. a 2G link: 600 ms latency and 32 KB/s both ways
 	before := total()
-	var undo []func()
-	calm(func() {
-		undo = []func(){
-			toxic(t, px, "lat_down", "latency", "downstream", 1, `{"latency":600}`),
-			toxic(t, px, "lat_up", "latency", "upstream", 1, `{"latency":600}`),
-			toxic(t, px, "bw_up", "bandwidth", "upstream", 1, `{"rate":32}`),
-			toxic(t, px, "bw_down", "bandwidth", "downstream", 1, `{"rate":32}`),
-		}
-	})
+	through(tox{"lat_down", "latency", "downstream", 1, `{"latency":600}`},
+		tox{"lat_up", "latency", "upstream", 1, `{"latency":600}`},
+		tox{"bw_up", "bandwidth", "upstream", 1, `{"rate":32}`},
+		tox{"bw_down", "bandwidth", "downstream", 1, `{"rate":32}`})
 	waitFor(t, long, "a batch over the slow link", func() bool { return total() > before })
-	calm(func() {
-		for _, f := range undo {
-			f()
-		}
-	})
 	t.Logf("slow link: %d records on the server", total())
 
 	// 3. timeouts: the link swallows everything until the client gives up
 	// (net/http retries a replayable request, one with an
 	// Idempotency-Key, once on a fresh connection: the stall outlasts both;
 	// what the proxy had buffered before the stall may still arrive)
-	var undoTimeout func()
-	calm(func() { undoTimeout = toxic(t, px, "stall", "timeout", "upstream", 1, `{"timeout":0}`) })
+	through(tox{"stall", "timeout", "upstream", 1, `{"timeout":0}`})
 	time.Sleep(time.Second)
 	before = total()
 	time.Sleep(4 * time.Second)
@@ -142,19 +129,14 @@ func TestFaults(t *testing.T) {
 	if got := total(); got > before+int(float64(n)*0.2) {
 		t.Fatalf("records arrived through a dead link: %d -> %d", before, got)
 	}
-	// half the connections now stall for good: the client must time out
-	calm(func() {
-		undoTimeout()
-		undoTimeout = toxic(t, px, "stall_some", "timeout", "upstream", 0.3, `{"timeout":0}`)
-	})
+	// some connections now stall for good: the client must time out
+	through(tox{"stall_some", "timeout", "upstream", 0.3, `{"timeout":0}`})
 	waitFor(t, long, "progress after stalls", func() bool { return total() >= min(before+500, n-reserve) })
-	calm(undoTimeout)
 	t.Logf("timeouts: %d records on the server", total())
 
 	// 4. the server restarts in the middle of a push: once gracefully
 	// (the push finishes), once abruptly (the push rolls back whole)
-	var slow func()
-	calm(func() { slow = toxic(t, px, "bw_restart", "bandwidth", "upstream", 1, `{"rate":200}`) })
+	through(tox{"bw_restart", "bandwidth", "upstream", 1, `{"rate":200}`})
 	seedHouseholds(t, a, villages, reserve)
 	waitFor(t, long, "a push in flight", func() bool { return ts.pushing.Load() > 0 })
 	ts.restart()
@@ -164,7 +146,7 @@ func TestFaults(t *testing.T) {
 	ts.crash()
 	ts.start()
 	t.Logf("abrupt restart: %d records on the server", total())
-	calm(slow)
+	through()
 
 	// finish over a clean link
 	waitFor(t, long, "a clean sync with an empty outbox", func() bool {
@@ -199,13 +181,17 @@ func TestFaults(t *testing.T) {
 	}
 
 	// a second laptop pulls everything through resets
-	removeDown = toxic(t, px, "cut_pages", "limit_data", "downstream", 0.5, `{"bytes":30000}`)
+	pb := newProxy(t, ts.addr)
+	toxic(t, pb, tox{"cut_pages", "limit_data", "downstream", 0.5, `{"bytes":30000}`})
+	proxied(t, b, pb)
 	pulledOK := false
 	for i := 0; i < 200 && !pulledOK; i++ {
 		_, err := RunOnce(context.Background(), b, nil)
 		pulledOK = err == nil
 	}
-	removeDown()
+	clean := newProxy(t, ts.addr)
+	proxied(t, a, clean)
+	proxied(t, b, clean)
 	if !pulledOK {
 		t.Fatal("second laptop never finished pulling")
 	}

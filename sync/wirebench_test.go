@@ -140,11 +140,11 @@ func slowLink(t testing.TB, ts *testServer, stores ...*data.Store) {
 	for _, st := range stores {
 		proxied(t, st, px)
 	}
-	toxic(t, px, "lat_up", "latency", "upstream", 1, `{"latency":300}`)
-	toxic(t, px, "lat_down", "latency", "downstream", 1, `{"latency":300}`)
+	toxic(t, px, tox{"lat_up", "latency", "upstream", 1, `{"latency":300}`})
+	toxic(t, px, tox{"lat_down", "latency", "downstream", 1, `{"latency":300}`})
 	rate := fmt.Sprintf(`{"rate":%d}`, linkRate/1000)
-	toxic(t, px, "bw_up", "bandwidth", "upstream", 1, rate)
-	toxic(t, px, "bw_down", "bandwidth", "downstream", 1, rate)
+	toxic(t, px, tox{"bw_up", "bandwidth", "upstream", 1, rate})
+	toxic(t, px, tox{"bw_down", "bandwidth", "downstream", 1, rate})
 }
 
 func median(xs []float64) float64 {

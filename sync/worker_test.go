@@ -73,7 +73,7 @@ func TestWorkerNeverBlocksTheCaller(t *testing.T) {
 	seedHouseholds(t, a, seedVillages(t, a, 3), 3000)
 	px := newProxy(t, ts.addr)
 	proxied(t, a, px)
-	toxic(t, px, "slow", "bandwidth", "upstream", 1, `{"rate":64}`)
+	toxic(t, px, tox{"slow", "bandwidth", "upstream", 1, `{"rate":64}`})
 	w := NewWorker(a, Config{PollInterval: time.Hour})
 	w.Start(context.Background())
 	defer w.Stop()
