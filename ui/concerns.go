@@ -69,7 +69,7 @@ func NewConcernsScreen(sh *Shell) *ConcernsScreen {
 	s.ClearFilters = widget.NewButtonWithIcon(sh.T("btn.clear_filters"), theme.ContentClearIcon(), s.clearFilters)
 	s.Add = widget.NewButtonWithIcon(sh.T("concerns.new"), theme.ContentAddIcon(), s.New)
 	s.Add.Importance = widget.HighImportance
-	top := container.NewVBox(
+	top := container.NewVBox(heading(sh.T("screen.concerns")),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.ClearFilters, s.Add), s.Search),
 		container.NewGridWithColumns(4, s.Village, s.Kind, s.Status, s.Topic),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.Overdue, s.Count),

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image/color"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -436,6 +437,27 @@ type FileChoice struct {
 	NotFileID string
 }
 
+// documentsDir is the user's documents folder, where a file dialog opens
+// the first time (not the home folder's root): Documents, or "Tài liệu"
+// on a Vietnamese desktop, or what XDG_DOCUMENTS_DIR names; "" when none
+// exists.
+func documentsDir() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	candidates := []string{os.Getenv("XDG_DOCUMENTS_DIR"), filepath.Join(home, "Documents"), filepath.Join(home, "Tài liệu")}
+	for _, d := range candidates {
+		if d == "" {
+			continue
+		}
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			return d
+		}
+	}
+	return ""
+}
+
 // ChooseFile shows a file dialog as fc says and calls chosen with the
 // picked file's path on the UI goroutine; nothing happens on cancel.
 func (sh *Shell) ChooseFile(fc FileChoice, chosen func(path string)) {
@@ -478,6 +500,9 @@ func (sh *Shell) ChooseFile(fc FileChoice, chosen func(path string)) {
 	dir := sh.App.Preferences().String(fc.Pref)
 	if dir == "" {
 		dir = fc.Dir
+	}
+	if dir == "" {
+		dir = documentsDir()
 	}
 	if dir != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {

@@ -53,8 +53,11 @@ func NewMeetingsScreen(sh *Shell) *MeetingsScreen {
 	s.Search.OnChanged = reload
 	s.Add = widget.NewButtonWithIcon(sh.T("meetings.new"), theme.ContentAddIcon(), s.New)
 	s.Add.Importance = widget.HighImportance
-	top := container.NewBorder(nil, nil, nil,
-		container.NewHBox(container.New(widthLayout{220}, s.Village), s.Count, s.Add), s.Search)
+	// The title, then the search with room for its whole placeholder,
+	// then the village filter and the count.
+	top := container.NewVBox(heading(sh.T("screen.meetings")),
+		container.NewBorder(nil, nil, nil, s.Add, s.Search),
+		container.NewBorder(nil, nil, container.New(widthLayout{320}, s.Village), s.Count))
 	s.pages = newPages(container.NewBorder(top, nil, nil, nil, s.body))
 	s.reload()
 	return s

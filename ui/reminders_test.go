@@ -2,6 +2,8 @@ package ui
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -304,5 +306,29 @@ func TestDeleteIsRedEverywhere(t *testing.T) {
 		if b.Importance != widget.DangerImportance || b.Text != "Xóa" {
 			t.Errorf("%s's delete button: %q, importance %v", name, b.Text, b.Importance)
 		}
+	}
+}
+
+// A file dialog opens in the documents folder, not the home folder's root.
+func TestFileDialogsStartInDocuments(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DOCUMENTS_DIR", "")
+	if d := documentsDir(); d != "" {
+		t.Errorf("without a documents folder: %q, want none", d)
+	}
+	vi := filepath.Join(home, "Tài liệu")
+	if err := os.Mkdir(vi, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if d := documentsDir(); d != vi {
+		t.Errorf("documents folder %q, want %q", d, vi)
+	}
+	en := filepath.Join(home, "Documents")
+	if err := os.Mkdir(en, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if d := documentsDir(); d != en {
+		t.Errorf("documents folder %q, want %q", d, en)
 	}
 }
