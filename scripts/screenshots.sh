@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Screenshots of the real app for the README, in docs/screenshots/:
 # dashboard.png, concerns.png, concern-detail.png, visit-form.png and
-# village-timeline.png, in Vietnamese at 1280×800.
+# village-timeline.png, in Vietnamese at 1280×800; and every screen of
+# the navigation at 1366×768 and 1280×800, in Vietnamese and English,
+# light and dark, in docs/screenshots/all/WxH-LANG-THEME-SCREEN.png.
 #
 #   scripts/screenshots.sh [BINARY [OUTDIR]]    (make screenshots)
 #
@@ -25,7 +27,11 @@ if [ "${1:-}" = --in-xvfb ]; then
 		case $line in
 		"autopilot: capture "*)
 			file=${line#autopilot: capture }
-			import -window root "$file.tmp.png" && mv "$file.tmp.png" "$file"
+			# The screen is larger than the window: keep the window's size,
+			# the one the file is named after (1280×800 otherwise).
+			geom=1280x800
+			[[ $(basename "$file") =~ ^([0-9]+x[0-9]+)- ]] && geom=${BASH_REMATCH[1]}
+			import -window root -crop "$geom+0+0" +repage "$file.tmp.png" && mv "$file.tmp.png" "$file"
 			;;
 		esac
 	done
@@ -54,8 +60,8 @@ mkdir -p "$out" "$tmp/shots"
 # the light theme and scale 1, so that the pictures do not depend on the
 # machine.
 status=0
-XDG_CONFIG_HOME="$tmp/config" FYNE_THEME=light FYNE_SCALE=1 \
-	in_xvfb 300 "$0" --in-xvfb "$bin" "$tmp/store" "$tmp/shots" "$tmp/app.log" || status=$?
+XDG_CONFIG_HOME="$tmp/config" FYNE_THEME=light FYNE_SCALE=1 XVFB_SCREEN=1366x800x24 \
+	in_xvfb 900 "$0" --in-xvfb "$bin" "$tmp/store" "$tmp/shots" "$tmp/app.log" || status=$?
 
 missing=0
 for name in dashboard concerns concern-detail visit-form village-timeline; do
@@ -67,6 +73,16 @@ for name in dashboard concerns concern-detail visit-form village-timeline; do
 		missing=1
 	fi
 done
+n=$(ls "$tmp/shots/all" 2>/dev/null | wc -l)
+if [ "$n" -gt 0 ]; then
+	rm -rf "$out/all"
+	mkdir -p "$out/all"
+	cp "$tmp/shots/all/"*.png "$out/all/"
+	echo "$out/all: $n screens"
+else
+	echo "screenshots: the gallery of every screen was not made" >&2
+	missing=1
+fi
 if [ "$status" -ne 0 ] || [ "$missing" -ne 0 ] || grep -q '^autopilot: ' <(grep -v '^autopilot: \(shot\|capture\) ' "$tmp/app.log"); then
 	echo "screenshots: the app exited with status $status; its output:" >&2
 	cat "$tmp/app.log" >&2

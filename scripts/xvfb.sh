@@ -1,7 +1,8 @@
 # Sourced by scripts/screenshots.sh and scripts/xdotool-typing.sh.
 #
 # in_xvfb SECONDS COMMAND...: run COMMAND, for at most SECONDS, on a
-# fresh Xvfb screen of 1280×800×24 of its own, then stop the screen.
+# fresh Xvfb screen of 1280×800×24 (or XVFB_SCREEN) of its own, then
+# stop the screen.
 #
 # This is what "xvfb-run -a -s '-screen 0 1280x800x24'" does, without its
 # race: xvfb-run -a picks the first display number without a lock file,
@@ -14,7 +15,7 @@ in_xvfb() {
 	local limit=$1 dir xvfb n i status=0
 	shift
 	dir=$(mktemp -d)
-	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$dir/display" 2>"$dir/xvfb.log" &
+	Xvfb -displayfd 3 -screen 0 "${XVFB_SCREEN:-1280x800x24}" -nolisten tcp -noreset 3>"$dir/display" 2>"$dir/xvfb.log" &
 	xvfb=$!
 	for ((i = 0; i < 300; i++)); do
 		[ -s "$dir/display" ] && break

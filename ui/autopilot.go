@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 
 	"danvan/data"
 	"danvan/i18n"
@@ -413,7 +415,7 @@ func (ap *autopilot) shots(dir string) []step {
 	sh := ap.sh
 	file := func(name string) string { return filepath.Join(dir, name+".png") }
 	var dash *Dashboard
-	return []step{
+	return append(append([]step{
 		{what: "size the window", act: func() error {
 			sh.SetLang(i18n.VI)
 			sh.Win.Resize(shotSize)
@@ -481,11 +483,73 @@ func (ap *autopilot) shots(dir string) []step {
 				return nil
 			},
 			ready: func() (bool, error) { return len(ap.villages.Detail.Timeline.Rows()) > 0, nil }},
-		{what: "quit", act: func() error {
-			sh.App.Quit()
-			return nil
-		}},
+	}, ap.gallery(filepath.Join(dir, "all"))...), step{what: "quit", act: func() error {
+		sh.App.Quit()
+		return nil
+	}})
+}
+
+// gallerySizes, galleryLangs and galleryThemes are the variants every
+// screen is shot in: the two commonest commune laptop screens, both
+// languages, both themes.
+var (
+	gallerySizes  = []fyne.Size{fyne.NewSize(1366, 768), fyne.NewSize(1280, 800)}
+	galleryLangs  = []i18n.Lang{i18n.VI, i18n.EN}
+	galleryThemes = []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark}
+)
+
+// variantTheme is the default theme forced to one variant.
+type variantTheme struct {
+	fyne.Theme
+	v fyne.ThemeVariant
+}
+
+// Color returns the default theme's colour in the forced variant.
+func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.v)
+}
+
+// gallery returns the steps that shoot every screen of the navigation in
+// every variant, into dir as WxH-LANG-THEME-SCREEN.png, then put the
+// window back as it was (1280×800, Vietnamese, light).
+func (ap *autopilot) gallery(dir string) []step {
+	sh := ap.sh
+	steps := []step{{what: "gallery folder", act: func() error { return os.MkdirAll(dir, 0o755) }}}
+	for _, size := range gallerySizes {
+		for _, l := range galleryLangs {
+			for _, v := range galleryThemes {
+				size, l, v := size, l, v
+				name := "light"
+				if v == theme.VariantDark {
+					name = "dark"
+				}
+				prefix := fmt.Sprintf("%dx%d-%s-%s-", int(size.Width), int(size.Height), l, name)
+				steps = append(steps, step{what: "variant " + prefix, act: func() error {
+					sh.App.Settings().SetTheme(variantTheme{theme.DefaultTheme(), v})
+					sh.SetLang(l)
+					sh.Win.Resize(size)
+					return nil
+				}})
+				for _, def := range Screens() {
+					id := def.ID
+					steps = append(steps, step{what: prefix + id, shot: filepath.Join(dir, prefix+id+".png"),
+						act: func() error {
+							s := sh.ShowScreen(id)
+							if li, ok := s.(Lister); ok {
+								li.ShowList()
+							}
+							return nil
+						}})
+				}
+			}
+		}
 	}
+	return append(steps, step{what: "back to the README's window", act: func() error {
+		sh.App.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+		sh.SetLang(i18n.VI)
+		sh.Win.Resize(shotSize)
+		return nil
+	}})
 }
 
 // newConcern returns the steps that open the concern form for the

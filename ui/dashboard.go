@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -110,7 +111,7 @@ func newDashboard(sh *Shell) *Dashboard {
 	d.Overdue = widget.NewList(
 		func() int { return len(d.data.overdue) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, redText("Quá hạn 000 ngày"), twoLines())
+			return container.NewBorder(nil, nil, nil, clearOfScrollbar(redText("Quá hạn 000 ngày")), twoLines())
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(d.data.overdue) {
@@ -119,7 +120,7 @@ func newDashboard(sh *Shell) *Dashboard {
 			it := d.data.overdue[i]
 			row := o.(*fyne.Container)
 			setTwoLines(row.Objects[0], it.Title, it.Village)
-			days := row.Objects[1].(*canvas.Text)
+			days := row.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text)
 			days.Text = it.dueText(sh)
 			days.Color = theme.Color(theme.ColorNameError)
 			if it.Days == 0 {
@@ -139,7 +140,7 @@ func newDashboard(sh *Shell) *Dashboard {
 	d.Actions = widget.NewList(
 		func() int { return len(d.data.actions) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, canvas.NewText("Hạn 00/00/0000", theme.Color(theme.ColorNameForeground)), twoLines())
+			return container.NewBorder(nil, nil, nil, clearOfScrollbar(canvas.NewText("Hạn 00/00/0000", theme.Color(theme.ColorNameForeground))), twoLines())
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(d.data.actions) {
@@ -155,7 +156,7 @@ func newDashboard(sh *Shell) *Dashboard {
 				sub = append(sub, v)
 			}
 			setTwoLines(row.Objects[0], a.Text, strings.Join(sub, " · "))
-			due := row.Objects[1].(*canvas.Text)
+			due := row.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text)
 			due.Text = sh.T("dashboard.action_due", "Date", a.Due.Display())
 			due.TextStyle.Bold = a.Due < sh.Today()
 			due.Color = theme.Color(theme.ColorNameForeground)
@@ -182,6 +183,14 @@ func newDashboard(sh *Shell) *Dashboard {
 	d.content = container.NewPadded(container.NewBorder(top, container.NewVBox(widget.NewSeparator(), d.Sync.Content), nil, nil, lists))
 	d.show(dashData{})
 	return d
+}
+
+// clearOfScrollbar keeps o, at the right end of a list row, clear of the
+// list's scroll bar, which Fyne draws over the rows.
+func clearOfScrollbar(o fyne.CanvasObject) *fyne.Container {
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(theme.ScrollBarSize()+theme.Padding(), 1))
+	return container.NewHBox(o, gap)
 }
 
 // sectionTitle is the bold title of a dashboard list.

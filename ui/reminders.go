@@ -180,6 +180,19 @@ func draftItems(sh *Shell, ds []data.DraftInfo) []DraftItem {
 					break
 				}
 			}
+			// Nothing typed yet but a village chosen (a visit, a meeting):
+			// the village and the date name it.
+			if v, ok := m["Village"].(string); ok && it.Words == "" && v != "" && sh.Store() != nil {
+				if r, ok := sh.Store().Row(v); ok && r.Kind == data.KindVillage {
+					it.Words = r.Title
+					for _, f := range []string{"From", "Date", "Received"} {
+						if dt, ok := m[f].(string); ok && dt != "" {
+							it.Words += ", " + dt
+							break
+						}
+					}
+				}
+			}
 		}
 		out = append(out, it)
 	}

@@ -45,13 +45,18 @@ func TestDraftsBlockOnTheDashboard(t *testing.T) {
 	if err := st.SaveDraft("village/new", b); err != nil {
 		t.Fatal(err)
 	}
+	vrow := st.Find(data.Filter{Kind: data.KindVillage}, data.ByTitle)[0]
+	b, _ = json.Marshal(visitState{Village: vrow.ID, From: "16/03/2026"})
+	if err := st.SaveDraft("visit/new", b); err != nil {
+		t.Fatal(err)
+	}
 	st.Close()
 	sh, d := openShellOn(t, dir)
-	if !d.Drafts.Content.Visible() || len(d.Drafts.Items) != 2 {
-		t.Fatalf("drafts block visible %v with %d items, want 2", d.Drafts.Content.Visible(), len(d.Drafts.Items))
+	if !d.Drafts.Content.Visible() || len(d.Drafts.Items) != 3 {
+		t.Fatalf("drafts block visible %v with %d items, want 3", d.Drafts.Content.Visible(), len(d.Drafts.Items))
 	}
 	shown := allTexts(d.Drafts.Content)
-	for _, want := range []string{"Bản nháp chưa lưu (2)", "Ý kiến, kiến nghị · “Bà con thôn Kon Pao kiến nghị sửa đường vào khu sản xuất…”", "Thôn, làng · “Làng Đăk Rế”", "lúc "} {
+	for _, want := range []string{"Bản nháp chưa lưu (3)", "Chuyến đi cơ sở · “" + vrow.Title + ", 16/03/2026”", "Ý kiến, kiến nghị · “Bà con thôn Kon Pao kiến nghị sửa đường vào khu sản xuất…”", "Thôn, làng · “Làng Đăk Rế”", "lúc "} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("drafts block lacks %q:\n%s", want, shown)
 		}
