@@ -204,7 +204,7 @@ func sectionTitle(s string) *widget.Label {
 func twoLines() fyne.CanvasObject {
 	title := widget.NewLabel("")
 	title.Truncation = fyne.TextTruncateEllipsis
-	sub := canvas.NewText("", grey)
+	sub := canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
 	sub.TextSize = theme.CaptionTextSize()
 	return container.NewVBox(title, container.NewPadded(sub))
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"encoding/json"
 	"errors"
-	"image/color"
 	"os"
 	"path/filepath"
 	"sort"
@@ -418,8 +417,6 @@ func redText(s string) *canvas.Text {
 	return t
 }
 
-// grey is the colour of secondary text.
-var grey = color.NRGBA{R: 0x70, G: 0x70, B: 0x70, A: 0xff}
 
 // FileChoice describes a file dialog for ChooseFile.
 type FileChoice struct {

@@ -163,7 +163,7 @@ func newReportExport(r *ReportsScreen) *ReportExport {
 	x.quiet = false
 
 	x.box = container.NewVBox(
-		container.NewHBox(layout.NewSpacer(), container.New(widthLayout{210}, x.Kind),
+		container.NewHBox(layout.NewSpacer(), container.New(widthLayout{280}, x.Kind),
 			container.New(widthLayout{230}, x.Compare), x.Sensitive),
 		container.NewHBox(layout.NewSpacer(), x.SavePDF, x.SaveXLSX, x.Print, x.PrintDirect, x.CSV, x.Lock),
 		x.Hint)

@@ -45,7 +45,6 @@ func newTrash(sh *Shell) *Trash {
 	t.Search.SetPlaceHolder(sh.T("search.placeholder"))
 	t.Search.OnChanged = func(string) { t.Refresh() }
 	t.Count = widget.NewLabel("")
-	t.Count.Importance = widget.LowImportance
 	t.Status = widget.NewLabel("")
 	t.Status.Importance = widget.SuccessImportance
 	t.Status.Hide()

@@ -52,7 +52,6 @@ func newVisitsScreen(sh *Shell) *VisitsScreen {
 	s.Add = widget.NewButtonWithIcon(sh.T("visits.add"), theme.ContentAddIcon(), s.New)
 	s.Add.Importance = widget.HighImportance
 	s.Count = widget.NewLabel("")
-	s.Count.Importance = widget.LowImportance
 	s.List = newRowList(func(r data.Row) listLine { return rowLine(sh, r, false) }, func(r data.Row) { s.Open(r.ID) })
 	bar := container.NewBorder(nil, nil, atLeast(220, 0, s.Village), s.Add, s.Search)
 	s.pages = newPages(container.NewBorder(container.NewVBox(heading(sh.T("screen.visits")), bar, s.Count), nil, nil, nil, s.List))
