@@ -417,7 +417,6 @@ func redText(s string) *canvas.Text {
 	return t
 }
 
-
 // FileChoice describes a file dialog for ChooseFile.
 type FileChoice struct {
 	// Save asks for a file to write, suggested as Name; else one to read.
