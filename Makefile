@@ -53,6 +53,7 @@ run: deps build
 # internal/guitest types Vietnamese into it under Xvfb with xdotool.
 test: deps test-windows-exe build
 	$(GO) vet ./...
+	$(MAKE) --no-print-directory lint
 	DANVAN_BIN=$(CURDIR)/danvan $(GO) test -race ./...
 	@# The UI tests also run as the UI issue asks: no cgo, no display.
 	env -u DISPLAY CGO_ENABLED=0 $(GO) test ./ui/
@@ -172,3 +173,11 @@ bench-province:
 # Screenshots of the province's pages (chromium, 1366×768) into docs/screenshots.
 web-screenshots: deps
 	DANVAN_WEB_SHOTS=$(CURDIR)/docs/screenshots $(GO) test ./province -run 'TestProvinceInChromium' -count 1 -v
+
+# staticcheck, pinned, in .tools/ (make test runs it after go vet).
+STATICCHECK := $(CURDIR)/.tools/staticcheck
+.PHONY: lint
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/.tools $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint: $(STATICCHECK)
+	$(STATICCHECK) ./...

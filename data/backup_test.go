@@ -328,12 +328,11 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 	foreign, _ := os.ReadFile(otherPath)
 	_, fchunks := chunkOffsets(t, foreign)
 	spliced := append(bytes.Clone(good[:chunks[1]]), foreign[fchunks[1]:]...)
-	lastFlag := bytes.Clone(good[:last])
 	// The chunk before last, relabelled as the last one: a cut at a
 	// chunk boundary that also forges the end mark.
 	prev := chunks[len(chunks)-2]
 	l := binary.BigEndian.Uint32(good[prev:]) | backupLastChunk
-	lastFlag = append(bytes.Clone(good[:prev]), binary.BigEndian.AppendUint32(nil, l)...)
+	lastFlag := append(bytes.Clone(good[:prev]), binary.BigEndian.AppendUint32(nil, l)...)
 	lastFlag = append(lastFlag, good[prev+4:last]...)
 
 	cases := []struct {

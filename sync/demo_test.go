@@ -96,7 +96,7 @@ func TestLaptopNeverPushesDemoRecords(t *testing.T) {
 	}
 
 	// A demo record edited later is again kept back; so is one in a bundle.
-	demoIDs = append(demoIDs, demoVillage(t, a, "Làng Mẫu 3"))
+	demoVillage(t, a, "Làng Mẫu 3")
 	var buf bytes.Buffer
 	h, err := ExportBundle(a, &buf)
 	if err != nil {

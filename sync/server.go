@@ -398,7 +398,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.storageError("push", err))
 		return
 	}
-	b, _ := json.Marshal(PushResponse{Seqs: res.Seqs, Replayed: res.Replayed})
+	b, _ := json.Marshal(PushResponse(res))
 	writeJSON(w, r, http.StatusOK, b)
 }
 

@@ -266,6 +266,3 @@ func (g *touchGate) due(id string, at time.Time) bool {
 	return true
 }
 
-func wrapf(err error, format string, args ...any) error {
-	return fmt.Errorf(format+": %w", append(args, err)...)
-}
