@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"io"
 	"io/fs"
 	"net/url"
@@ -166,7 +167,7 @@ func newReportExport(r *ReportsScreen) *ReportExport {
 		container.NewHBox(layout.NewSpacer(), container.New(widthLayout{280}, x.Kind),
 			container.New(widthLayout{230}, x.Compare), x.Sensitive),
 		container.NewHBox(layout.NewSpacer(), x.SavePDF, x.SaveXLSX, x.Print, x.PrintDirect, x.CSV, x.Lock),
-		x.Hint)
+		reserveHeight(x.Hint))
 	r.Actions.Add(x)
 
 	x.Chart = canvas.NewImageFromImage(nil)
@@ -248,6 +249,14 @@ func (x *ReportExport) statsShown(st *data.Stats) {
 	x.hasStats, x.village = true, st.Village
 	x.update()
 	x.drawChart(st)
+}
+
+// reserveHeight keeps o's height in the layout while o is hidden, so that
+// showing it (a hint) does not push what is below down.
+func reserveHeight(o fyne.CanvasObject) fyne.CanvasObject {
+	space := canvas.NewRectangle(color.Transparent)
+	space.SetMinSize(fyne.NewSize(1, o.MinSize().Height))
+	return container.NewStack(space, o)
 }
 
 // update enables what can be done now and says what is missing.

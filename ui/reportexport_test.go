@@ -219,8 +219,12 @@ func TestReportChoiceFollowsVillage(t *testing.T) {
 		t.Fatalf("the whole commune should offer the commune report with a comparison: %q, compare disabled %v",
 			x.Kind.Selected, x.Compare.Disabled())
 	}
-	// Tóm tắt thôn needs a village.
+	// Tóm tắt thôn needs a village; saying so does not move the page.
+	before := x.box.MinSize().Height
 	x.Kind.SetSelected("Tóm tắt thôn")
+	if after := x.box.MinSize().Height; after != before {
+		t.Errorf("choosing Tóm tắt thôn moves the controls by %.0f px", after-before)
+	}
 	if !x.Hint.Visible() || !x.SavePDF.Disabled() || !x.Print.Disabled() || !x.Compare.Disabled() {
 		t.Error("a village summary without a village should say so and disable Lưu PDF and In")
 	}
