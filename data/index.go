@@ -58,6 +58,9 @@ type Row struct {
 	Complexity string `json:"cx,omitempty"`
 	ExtDays    int    `json:"xd,omitempty"`
 	ScreenExt  bool   `json:"se,omitempty"`
+	// Phone is a household's or a person's phone number, which their
+	// lists show (and search finds).
+	Phone string `json:"ph,omitempty"`
 	// Basis is the rule that set Deadline (computed, not stored).
 	Basis   DeadlineBasis `json:"-"`
 	Updated int64         `json:"u"`
@@ -120,10 +123,10 @@ func rowOf(rec *Record, obj Object) *Row {
 		r.Village, r.Remote = rec.ID, o.Remote
 		text = append(text, o.Name, o.Notes)
 	case *Household:
-		r.Title, r.Village, r.N = o.Head, o.Village, o.Members
+		r.Title, r.Village, r.N, r.Phone = o.Head, o.Village, o.Members, o.Phone
 		text = append(text, o.Head, o.Phone)
 	case *Person:
-		r.Title, r.Village, r.Sub = o.Name, o.Village, string(o.Role)
+		r.Title, r.Village, r.Sub, r.Phone = o.Name, o.Village, string(o.Role), o.Phone
 		text = append(text, o.Name, o.Phone)
 	case *Concern:
 		r.Title, r.Village, r.Date, r.Sub = o.Summary, o.Village, o.Received, string(o.ConcernKind)
@@ -179,6 +182,7 @@ func rowOf(rec *Record, obj Object) *Row {
 // enumerations as symbols, so that 100k rows stay small.
 type irow struct {
 	id, village, title, fold, key string
+	phone                         string
 	actions                       *[]ActionRow
 	history                       []StatusAt
 	updated                       int64
@@ -241,7 +245,7 @@ func dayDate(n int32) Date {
 }
 
 func compact(r *Row) *irow {
-	ir := &irow{id: r.ID, village: r.Village, title: r.Title, fold: r.Fold, key: string(r.Key),
+	ir := &irow{id: r.ID, village: r.Village, title: r.Title, fold: r.Fold, key: string(r.Key), phone: r.Phone,
 		updated: r.Updated, n: int32(r.N), date: dayNum(r.Date), end: dayNum(r.End), deadline: dayNum(r.Deadline),
 		resolved: dayNum(r.Resolved), forwarded: dayNum(r.Forwarded), channel: sym(r.Channel),
 		kind: sym(string(r.Kind)), sub: sym(r.Sub), status: sym(r.Status), topic: sym(r.Topic),
@@ -266,7 +270,7 @@ func compact(r *Row) *irow {
 }
 
 func (ir *irow) row() Row {
-	r := Row{ID: ir.id, Kind: Kind(symName(ir.kind)), Village: ir.village, Title: ir.title, Fold: ir.fold, Key: []byte(ir.key),
+	r := Row{ID: ir.id, Kind: Kind(symName(ir.kind)), Village: ir.village, Title: ir.title, Fold: ir.fold, Key: []byte(ir.key), Phone: ir.phone,
 		Updated: ir.updated, N: int(ir.n), Date: dayDate(ir.date), End: dayDate(ir.end), Deadline: dayDate(ir.deadline),
 		Resolved: dayDate(ir.resolved), Forwarded: dayDate(ir.forwarded), Channel: symName(ir.channel),
 		Sub: symName(ir.sub), Status: symName(ir.status), Topic: symName(ir.topic),

@@ -11,9 +11,10 @@ import (
 // Layout: version byte, flags byte, varint N, varint Updated, then
 // length-prefixed strings in a fixed order, then the actions, then a
 // concern's status history by day (version 3; version 4 adds the
-// deadline inputs: thụ lý date, complexity, extension days).
+// deadline inputs: thụ lý date, complexity, extension days; version 5 a
+// household's or person's phone number, for the lists).
 
-const rowCodecVersion = 4
+const rowCodecVersion = 5
 
 // errOldRow marks a row written by an older codec: the index is rebuilt
 // from the records.
@@ -50,7 +51,7 @@ func encodeRow(r *Row) []byte {
 	b = append(b, rowCodecVersion, flags)
 	b = binary.AppendVarint(b, int64(r.N))
 	b = binary.AppendVarint(b, r.Updated)
-	for _, s := range []string{r.ID, string(r.Kind), r.Village, r.Title, string(r.Date), string(r.End), r.Sub, r.Status, r.Topic, string(r.Deadline), r.Fold, string(r.Key), string(r.Resolved), string(r.Forwarded), r.Channel, string(r.Accepted), r.Complexity} {
+	for _, s := range []string{r.ID, string(r.Kind), r.Village, r.Title, string(r.Date), string(r.End), r.Sub, r.Status, r.Topic, string(r.Deadline), r.Fold, string(r.Key), string(r.Resolved), string(r.Forwarded), r.Channel, string(r.Accepted), r.Complexity, r.Phone} {
 		b = appendStr(b, s)
 	}
 	b = binary.AppendVarint(b, int64(r.ExtDays))
@@ -162,6 +163,7 @@ func (d *rowDecoder) decode(b []byte) (*Row, error) {
 	row.Channel = d.str(r, true)
 	row.Accepted = Date(d.str(r, true))
 	row.Complexity = d.str(r, true)
+	row.Phone = d.str(r, false)
 	row.ExtDays = int(r.varint())
 	n := r.uvarint()
 	if n > 0 && r.err == nil {

@@ -799,8 +799,10 @@ func rowLine(sh *Shell, r data.Row, inVillage bool) listLine {
 		if r.N > 0 {
 			add(sh.T("villages.members_n", "N", formatCount(r.N)))
 		}
+		add(r.Phone)
 	case data.KindPerson:
 		add(sh.EnumText("role", r.Sub))
+		add(r.Phone)
 	case data.KindConcern:
 		add(r.Date.Display())
 		add(sh.EnumText("concern_kind", r.Sub))

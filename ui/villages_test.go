@@ -220,8 +220,11 @@ func TestAddVillageThenHouseholdAndKeyPerson(t *testing.T) {
 	if p.Village != v.ID || p.Role != data.RoleElder || !slices.Equal(p.Languages, []string{"Tiếng Xơ Đăng", "Tiếng Việt"}) {
 		t.Errorf("stored person %+v", p)
 	}
-	if got := d.Persons.Lines()[0].Sub; got != "Già làng" {
-		t.Errorf("person line %q, want the role", got)
+	if got := d.Persons.Lines()[0].Sub; got != "Già làng · 0912 000 111" {
+		t.Errorf("person line %q, want the role and the phone", got)
+	}
+	if got := d.Households.Lines()[0].Sub; !strings.Contains(got, "0905 123 456") {
+		t.Errorf("household line %q lacks the phone", got)
 	}
 
 	// Edit the household, then delete it (to the trash) after confirming.
@@ -273,5 +276,24 @@ func TestHouseholdDraftSurvivesClosedDialog(t *testing.T) {
 	f.Restore.Confirm()
 	if f.Head.Text != "Đinh Văn Hùng" {
 		t.Errorf("restored head %q", f.Head.Text)
+	}
+}
+
+// Household and person rows show the phone number that search finds them by.
+func TestRowsShowThePhone(t *testing.T) {
+	sh := openDemo(t)
+	st := sh.Store()
+	v := st.Find(data.Filter{Kind: data.KindVillage}, data.ByTitle)[0]
+	h := &data.Household{Head: "A Thuận", Village: v.ID, Members: 5, Phone: "0912 345 678"}
+	if err := st.Save(h); err != nil {
+		t.Fatal(err)
+	}
+	rows := st.Find(data.Filter{Kind: data.KindHousehold, Query: "0912 345"}, data.ByTitle)
+	if len(rows) != 1 {
+		t.Fatalf("search by phone found %d households", len(rows))
+	}
+	line := rowLine(sh, rows[0], true)
+	if !strings.Contains(line.Sub, "0912 345 678") || !strings.Contains(line.Sub, "5") {
+		t.Errorf("household row %q · %q lacks the phone or the members", line.Title, line.Sub)
 	}
 }
