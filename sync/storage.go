@@ -265,4 +265,3 @@ func (g *touchGate) due(id string, at time.Time) bool {
 	g.last[id] = at.Unix()
 	return true
 }
-
