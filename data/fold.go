@@ -65,19 +65,59 @@ func MatchFolded(foldedText, foldedQuery string) bool {
 	return true
 }
 
-func hasWordPrefix(text, w string) bool {
+// MatchSnippet explains a match that is not in title: when every word of
+// query matches foldedText (a row's Fold) but not title, it returns the
+// words around the first query word that title lacks, in the folded
+// form, about width bytes; else "".
+func MatchSnippet(title, foldedText, query string, width int) string {
+	fq := Fold(query)
+	if fq == "" || !MatchFolded(foldedText, fq) || MatchFolded(Fold(title), fq) {
+		return ""
+	}
+	ft := Fold(title)
+	for _, w := range strings.Fields(fq) {
+		if hasWordPrefix(ft, w) {
+			continue
+		}
+		i := wordPrefixAt(foldedText, w)
+		if i < 0 {
+			continue
+		}
+		from, to := max(0, i-width/3), min(len(foldedText), i+width*2/3)
+		for from > 0 && isWordByte(foldedText[from-1]) {
+			from--
+		}
+		for to < len(foldedText) && isWordByte(foldedText[to]) {
+			to++
+		}
+		out := strings.TrimSpace(foldedText[from:to])
+		if from > 0 {
+			out = "…" + out
+		}
+		if to < len(foldedText) {
+			out += "…"
+		}
+		return out
+	}
+	return ""
+}
+
+// wordPrefixAt returns where w starts a word of text, or -1.
+func wordPrefixAt(text, w string) int {
 	for off := 0; ; {
 		i := strings.Index(text[off:], w)
 		if i < 0 {
-			return false
+			return -1
 		}
 		i += off
 		if i == 0 || !isWordByte(text[i-1]) {
-			return true
+			return i
 		}
 		off = i + 1
 	}
 }
+
+func hasWordPrefix(text, w string) bool { return wordPrefixAt(text, w) >= 0 }
 
 func isWordByte(b byte) bool {
 	return b >= 0x80 || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')

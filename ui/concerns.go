@@ -133,11 +133,21 @@ func (s *ConcernsScreen) reload() { s.load(s.Filter()) }
 func (s *ConcernsScreen) updateItem(r *data.Row, it *listItem) {
 	meta := joinParts(r.Date.Display(), s.sh.EnumText("concern_kind", r.Sub), s.villages[r.Village],
 		s.sh.EnumText("status", r.Status))
+	meta = withMatch(s.sh, meta, r, s.Search.Text)
 	note, imp := dueText(s.sh, r.Deadline, data.ConcernStatus(r.Status), s.sh.Today())
 	if data.ConcernStatus(r.Status) == data.StatusForwarded {
 		note, imp = s.sh.T("deadline.forwarded"), widget.MediumImportance
 	}
 	it.set(r.Title, meta, note, imp)
+}
+
+// withMatch adds to a search result's meta line why it matched, when the
+// query is not in its title (say, in the content or the raiser's name).
+func withMatch(sh *Shell, meta string, r *data.Row, query string) string {
+	if m := data.MatchSnippet(r.Title, r.Fold, query, 48); m != "" {
+		return joinParts(meta, sh.T("search.matched", "Text", m))
+	}
+	return meta
 }
 
 // Open shows the detail of the concern with id.

@@ -106,7 +106,7 @@ func (s *MeetingsScreen) updateItem(r *data.Row, it *listItem) {
 	}
 	title := joinParts(s.sh.EnumText("meeting_kind", r.Sub), s.villages[r.Village])
 	meta := joinParts(r.Date.Display(), s.sh.T("meetings.chaired_by", "Name", r.Title))
-	it.set(title, meta, note, imp)
+	it.set(title, withMatch(s.sh, meta, r, s.Search.Text), note, imp)
 }
 
 // openActions counts the actions not done, and says whether one is overdue.

@@ -337,3 +337,40 @@ func TestFileDialogsStartInDocuments(t *testing.T) {
 		t.Errorf("documents folder %q, want %q", d, en)
 	}
 }
+
+// A search result whose title lacks the words says where they matched.
+func TestSearchResultsSayWhyTheyMatched(t *testing.T) {
+	sh := openDemo(t)
+	st := sh.Store()
+	v := st.Find(data.Filter{Kind: data.KindVillage}, data.ByTitle)[0]
+	c := &data.Concern{ConcernKind: data.ConcernPetition, Channel: data.ChannelReception, Received: demoDay, Village: v.ID,
+		RaiserKind: data.RaiserText, RaiserText: "Y Liên", Topic: "ha_tang", People: 1, Status: data.StatusNew,
+		Summary: "Kiến nghị sửa đường vào khu sản xuất", Content: "Bà con đề nghị làm cầu tràn qua suối trước mùa mưa."}
+	if err := st.Save(c); err != nil {
+		t.Fatal(err)
+	}
+	s := sh.ShowScreen("concerns").(*ConcernsScreen)
+	sh.wait()
+	s.Search.SetText("cau tran qua suoi")
+	sh.wait()
+	var row *data.Row
+	for _, r := range s.Rows() {
+		if r.ID == c.ID {
+			row = &r
+		}
+	}
+	if row == nil {
+		t.Fatal("the search did not find the concern by its content")
+	}
+	it := newListItem()
+	s.updateItem(row, it)
+	if !strings.Contains(it.Meta.Text, "khớp: “") || !strings.Contains(it.Meta.Text, "cau tran qua suoi") {
+		t.Errorf("the result's line %q does not say why it matched", it.Meta.Text)
+	}
+	s.Search.SetText("sua duong")
+	sh.wait()
+	s.updateItem(row, it)
+	if strings.Contains(it.Meta.Text, "khớp") {
+		t.Errorf("a match in the title is explained anyway: %q", it.Meta.Text)
+	}
+}
