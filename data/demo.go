@@ -1039,7 +1039,7 @@ var (
 		ChannelPhone:     "Tiếp nhận qua điện thoại.",
 		ChannelLetter:    "Tiếp nhận đơn gửi đến UBND xã.",
 	}
-	demoForwardTo = []string{"Thanh tra tỉnh", "Sở Nông nghiệp và Môi trường", "Chi nhánh Văn phòng đăng ký đất đai", "Công an tỉnh", "Ban Dân tộc tỉnh", "Sở Xây dựng", "Điện lực Quảng Ngãi"}
+	demoForwardTo = []string{"Thanh tra tỉnh", "Sở Nông nghiệp và Môi trường", "Chi nhánh Văn phòng đăng ký đất đai", "Công an tỉnh", "Sở Dân tộc và Tôn giáo", "Sở Xây dựng", "Điện lực Quảng Ngãi"}
 	demoResolved  = []string{"Đã trả lời công dân bằng văn bản.", "Đã giải quyết, công dân đồng ý với kết quả.", "Đã tổ chức đối thoại, các bên thống nhất phương án.", "Đã có kết luận nội dung tố cáo, thông báo cho người tố cáo.", "Đã hòa giải thành ở cơ sở."}
 	demoClosed    = []string{"Lưu hồ sơ, kết thúc vụ việc.", "Công dân không còn ý kiến; đóng hồ sơ.", "Đóng hồ sơ sau khi kiểm tra việc thực hiện."}
 )

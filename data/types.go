@@ -561,10 +561,12 @@ func DefaultChecklist() *Checklist {
 			{ID: "cung_lam", Label: "cùng làm"},
 			{ID: "cung_noi", Label: "cùng nói tiếng dân tộc"},
 		},
+		// The Border Guard's "3 bám" (domain.md, Field visits): bám địa
+		// bàn, bám dân, bám bản (bám trụ); units add their own items.
 		Bam: []ChecklistItem{
-			{ID: "bam_don_vi", Label: "bám đơn vị"},
 			{ID: "bam_dia_ban", Label: "bám địa bàn"},
-			{ID: "bam_chu_truong", Label: "bám chủ trương chính sách"},
+			{ID: "bam_dan", Label: "bám dân"},
+			{ID: "bam_ban", Label: "bám bản (bám trụ)"},
 		},
 	}
 }

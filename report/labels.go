@@ -37,7 +37,7 @@ var labels = map[i18n.Lang]map[string]string{
 		"period.line":       "Kỳ báo cáo: từ ngày %s đến ngày %s (%s)",
 		"info.cadre":        "Người lập báo cáo",
 		"info.unit":         "Đơn vị",
-		"info.commune":      "Xã, phường",
+		"info.commune":      "Xã, phường, đặc khu",
 		"info.printed":      "Ngày, giờ in",
 		"sec.general":       "I. TÌNH HÌNH CHUNG CỦA THÔN, LÀNG",
 		"sec.chart":         "II. DIỄN BIẾN THEO THÁNG",

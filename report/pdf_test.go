@@ -48,7 +48,7 @@ func TestVillagePDFVietnameseText(t *testing.T) {
 	text := strings.Join(pages, "\n")
 	l := i18n.VI
 	mustContain(t, "village PDF", text,
-		"Làng Đăk Ang", keyPerson, "cùng nói tiếng dân tộc", "bám chủ trương chính sách",
+		"Làng Đăk Ang", keyPerson, "cùng nói tiếng dân tộc", "bám bản (bám trụ)",
 		"Xã Đăk Long, Tỉnh Quảng Ngãi", "ĐỒN BIÊN PHÒNG ĐĂK LONG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
 		"Đăk Long, ngày 05 tháng 07 năm 2026", "BÁO CÁO TÓM TẮT", "Tình hình Làng Đăk Ang",
 		"từ ngày 01/01/2026 đến ngày 30/06/2026 (6 tháng đầu năm 2026)",

@@ -187,7 +187,7 @@ type DateField struct {
 func NewDateField(sh *Shell, changed func(data.Date)) *DateField {
 	f := &DateField{Entry: &widget.Entry{Wrapping: fyne.TextWrap(fyne.TextTruncateClip)}, sh: sh, changed: changed}
 	f.ExtendBaseWidget(f)
-	f.PlaceHolder = "dd/mm/yyyy"
+	f.PlaceHolder = sh.T("kit.date_placeholder")
 	f.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return nil

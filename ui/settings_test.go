@@ -155,12 +155,12 @@ func TestSettingsChecklist(t *testing.T) {
 		t.Errorf("duplicate item: error %q, %d items", s.Cung.Error.Text, len(st.Checklist().Cung))
 	}
 
-	if !s.Bam.Rename(0, "bám bản") {
+	if !s.Bam.Rename(0, "bám hộ") {
 		t.Fatalf("rename refused: %q", s.Bam.Error.Text)
 	}
 	sh.wait()
 	bam := st.Checklist().Bam
-	if bam[0].Label != "bám bản" || bam[0].ID != "bam_don_vi" {
+	if bam[0].Label != "bám hộ" || bam[0].ID != "bam_dia_ban" {
 		t.Errorf("renamed item %+v: the id must stay", bam[0])
 	}
 	s.Bam.askRemove(1)
@@ -174,7 +174,7 @@ func TestSettingsChecklist(t *testing.T) {
 	}
 	s.Bam.Remove(1)
 	sh.wait()
-	if got := labels(st.Checklist().Bam); !slices.Equal(got, []string{"bám bản", "bám chủ trương chính sách"}) {
+	if got := labels(st.Checklist().Bam); !slices.Equal(got, []string{"bám hộ", "bám bản (bám trụ)"}) {
 		t.Errorf("bám items after removing %v", got)
 	}
 }
