@@ -145,6 +145,21 @@ func CompareVietnamese(a, b string) int {
 	return viCollator.c.CompareString(NFC(a), NFC(b))
 }
 
+// NameOrder is a person's name as Vietnamese lists sort it: the given
+// name (the last word) first, then the rest from the family name on:
+// "Nguyễn Thị Hưởng" sorts as "Hưởng Nguyễn Thị", "A Thuận" as "Thuận A".
+func NameOrder(name string) string {
+	w := strings.Fields(name)
+	if len(w) < 2 {
+		return strings.Join(w, " ")
+	}
+	return w[len(w)-1] + " " + strings.Join(w[:len(w)-1], " ")
+}
+
+// CompareNames compares two persons' names in Vietnamese list order:
+// given name first, then family name (NameOrder).
+func CompareNames(a, b string) int { return CompareVietnamese(NameOrder(a), NameOrder(b)) }
+
 // Slug turns a name into a file-name part: "Làng Đăk Ang" → "lang-dak-ang".
 func Slug(s string) string {
 	var b strings.Builder

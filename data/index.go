@@ -174,7 +174,12 @@ func rowOf(rec *Record, obj Object) *Row {
 		r.Title = "checklist"
 	}
 	r.Fold = Fold(strings.Join(text, " "))
-	r.Key = SortKey(clip(r.Title, sortKeyLimit))
+	if r.Kind == KindHousehold || r.Kind == KindPerson {
+		// Persons' names in list order: given name, then family name.
+		r.Key = SortKey(clip(NameOrder(r.Title), sortKeyLimit))
+	} else {
+		r.Key = SortKey(clip(r.Title, sortKeyLimit))
+	}
 	return r
 }
 

@@ -12,9 +12,10 @@ import (
 // length-prefixed strings in a fixed order, then the actions, then a
 // concern's status history by day (version 3; version 4 adds the
 // deadline inputs: thụ lý date, complexity, extension days; version 5 a
-// household's or person's phone number, for the lists).
+// household's or person's phone number, for the lists; version 6 sorts
+// persons' names given name first, which changes their keys).
 
-const rowCodecVersion = 5
+const rowCodecVersion = 6
 
 // errOldRow marks a row written by an older codec: the index is rebuilt
 // from the records.

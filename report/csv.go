@@ -98,7 +98,7 @@ func ExportCSV(w io.Writer, s *data.Store, list List, filter data.Filter, o Opti
 			if a.Village != b.Village {
 				return data.CompareVietnamese(x.name(a.Village), x.name(b.Village)) < 0
 			}
-			return data.CompareVietnamese(a.Title, b.Title) < 0
+			return data.CompareNames(a.Title, b.Title) < 0
 		}
 		if a.Date != b.Date {
 			return a.Date < b.Date

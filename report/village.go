@@ -232,10 +232,10 @@ func NewVillageSummary(s *data.Store, village string, p Period, o Options) (*Vil
 		if ra, rb := roleRank(a.Role), roleRank(b.Role); ra != rb {
 			return ra < rb
 		}
-		return data.CompareVietnamese(a.Name, b.Name) < 0
+		return data.CompareNames(a.Name, b.Name) < 0
 	})
 	sort.SliceStable(v.Households, func(i, j int) bool {
-		return data.CompareVietnamese(v.Households[i].Head, v.Households[j].Head) < 0
+		return data.CompareNames(v.Households[i].Head, v.Households[j].Head) < 0
 	})
 	sort.SliceStable(v.Models, func(i, j int) bool { return v.Models[i].Registered < v.Models[j].Registered })
 	sortOpen(v.Open)

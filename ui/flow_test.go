@@ -54,7 +54,8 @@ const (
 	flowNote    = "Đã báo UBND xã cử cán bộ giao thông xuống kiểm tra"
 )
 
-var flowHouseholds = []string{"A Thút", "Y Hoa"}
+// flowHouseholds are in list order: by given name (Hoa, Thút), then family name.
+var flowHouseholds = []string{"Y Hoa", "A Thút"}
 
 func TestFlowVietnamese(t *testing.T) { runFlow(t, flowVI) }
 
