@@ -790,8 +790,8 @@ func rowLine(sh *Shell, r data.Row, inVillage bool) listLine {
 	if timelineKinds[r.Kind] {
 		if inVillage {
 			add(sh.EnumText("kind", string(r.Kind)))
-		} else if v, ok := sh.Store().Row(r.Village); ok && r.Village != "" {
-			add(v.Title)
+		} else if v, ok := sh.Store().Row(r.Village); ok && r.Village != "" && r.Kind != data.KindVisit {
+			add(v.Title) // a visit's title names its village already
 		}
 	}
 	switch r.Kind {
@@ -814,7 +814,8 @@ func rowLine(sh *Shell, r data.Row, inVillage bool) listLine {
 		}
 		add(r.Date.Display())
 	case data.KindVisit:
-		line.Title = sh.T("visits.span", "From", r.Date.Display(), "To", r.End.Display(), "Nights", spanNights(r.Date, r.End))
+		// The village and the dates; the households' names are on its page.
+		line.Title = visitTitle(sh, villageName(sh, r.Village), nil, r.Date, r.End)
 		add(r.Title)
 		add(sh.T("visits.households_n", "N", formatCount(r.N)))
 	case data.KindModel:

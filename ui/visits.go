@@ -598,7 +598,7 @@ func newVisitDetail(s *VisitsScreen, v *data.FieldVisit) *VisitDetail {
 	d.Back = widget.NewButtonWithIcon(sh.T("btn.back"), theme.NavigateBackIcon(), s.showList)
 	d.Edit = widget.NewButtonWithIcon(sh.T("btn.edit"), theme.DocumentCreateIcon(), func() { s.edit(v) })
 	d.Delete = deleteButton(sh, func() {
-		deleteRecord(sh, v.ID, sh.T("visits.span", "From", v.From.Display(), "To", v.To.Display(), "Nights", v.Nights()), s.showList)
+		deleteRecord(sh, v.ID, visitTitle(sh, villageName(sh, v.Village), visitedNames(v), v.From, v.To), s.showList)
 	})
 	d.RaiseConcern = widget.NewButtonWithIcon(sh.T("visits.raise_concern"), theme.MailComposeIcon(), d.raiseConcern)
 	d.RaiseConcern.Importance = widget.HighImportance
@@ -626,7 +626,7 @@ func newVisitDetail(s *VisitsScreen, v *data.FieldVisit) *VisitDetail {
 		"visits.field.activities", v.Activities,
 		"visits.field.observations", v.Observations,
 	)
-	title := sh.T("visits.span", "From", v.From.Display(), "To", v.To.Display(), "Nights", v.Nights())
+	title := visitTitle(sh, village, names, v.From, v.To)
 	head := container.NewBorder(nil, nil, d.Back, container.NewHBox(d.RaiseConcern, d.Edit, d.Delete), heading(title))
 	d.NoConcerns = hintLabel(sh.T("status.empty"))
 	d.NoConcerns.Hide()
@@ -706,3 +706,38 @@ func (d *VisitDetail) raiseConcern() {
 // ShowList goes back to the list of visits (see Lister); a form left open
 // keeps its draft, offered when it is opened again.
 func (s *VisitsScreen) ShowList() { s.showList() }
+
+// visitTitle names a field visit by its village, the households visited
+// (the first three, then how many more) and its dates:
+// "Làng Đăk Ang – A Thuận, Y Liên · 02/12/2026 – 04/12/2026 (2 đêm)".
+func visitTitle(sh *Shell, village string, names []string, from, to data.Date) string {
+	span := sh.T("visits.span", "From", from.Display(), "To", to.Display(), "Nights", spanNights(from, to))
+	if village == "" {
+		return span
+	}
+	if len(names) == 0 {
+		return sh.T("visits.title", "Village", village, "Span", span)
+	}
+	shown := strings.Join(names[:min(3, len(names))], ", ")
+	if len(names) > 3 {
+		shown = sh.T("visits.more_households", "Names", shown, "Count", len(names)-3)
+	}
+	return sh.T("visits.title_households", "Village", village, "Names", shown, "Span", span)
+}
+
+// villageName is the name of village id, or "".
+func villageName(sh *Shell, id string) string {
+	if r, ok := sh.Store().Row(id); ok && r.Kind == data.KindVillage {
+		return r.Title
+	}
+	return ""
+}
+
+// visitedNames are the names of the households a visit reached.
+func visitedNames(v *data.FieldVisit) []string {
+	var names []string
+	for _, h := range v.Households {
+		names = append(names, h.Name)
+	}
+	return names
+}

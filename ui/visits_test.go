@@ -136,12 +136,16 @@ func TestRecordVisitWithTwoHouseholdsAndFourCung(t *testing.T) {
 		t.Errorf("the visit detail shows: %q", labelTexts(s.Detail.Content))
 	}
 
-	// The list shows it with dates, nights, village, unit and households.
+	// Its page is titled by the village, the households and the dates.
+	if !hasLabel(s.Detail.Content, "Làng Kon Klốc – ") || !hasLabel(s.Detail.Content, " · 01/03/2026 – 04/03/2026 (3 đêm)") {
+		t.Errorf("the visit's title does not name the village, households and dates: %q", labelTexts(s.Detail.Content))
+	}
+	// The list shows it with its village and dates, unit and households.
 	test.Tap(s.Detail.Back)
 	sh.wait()
 	lines := s.List.Lines()
-	if len(lines) != 1 || lines[0].Title != "01/03/2026 – 04/03/2026 (3 đêm)" ||
-		!strings.Contains(lines[0].Sub, "Làng Kon Klốc") || !strings.Contains(lines[0].Sub, "5 hộ") {
+	if len(lines) != 1 || lines[0].Title != "Làng Kon Klốc · 01/03/2026 – 04/03/2026 (3 đêm)" ||
+		!strings.Contains(lines[0].Sub, "Đồn Biên phòng Đăk Long") || !strings.Contains(lines[0].Sub, "5 hộ") {
 		t.Errorf("visit list: %+v", lines)
 	}
 	s.Search.SetText("dinh van")
