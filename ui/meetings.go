@@ -225,6 +225,11 @@ func newMeetingDetail(s *MeetingsScreen, v *meetingView) *MeetingDetail {
 	households := ""
 	if m.MeetingKind == data.MeetingAssembly || m.HouseholdsTotal > 0 {
 		households = sh.T("meetings.households_of", "Present", formatCount(m.HouseholdsPresent), "Total", formatCount(m.HouseholdsTotal))
+		if ok, known := m.Quorate(); known && ok {
+			households += " · " + sh.T("meetings.quorate")
+		} else if known {
+			households += " · " + sh.T("meetings.not_quorate")
+		}
 	}
 	var topics []string
 	for _, t := range m.Topics {
@@ -254,7 +259,7 @@ func newMeetingDetail(s *MeetingsScreen, v *meetingView) *MeetingDetail {
 	if len(m.Agenda) > 0 {
 		body.Add(heading(sh.T("meetings.field.agenda")))
 		for _, a := range m.Agenda {
-			body.Add(agendaView(sh, a))
+			body.Add(agendaView(sh, &m, a))
 		}
 	}
 	body.Add(heading(sh.T("meetings.field.actions")))
@@ -295,7 +300,7 @@ func meetingName(sh *Shell, m *data.Meeting, village string) string {
 }
 
 // agendaView shows one agenda item with its household votes and dissent.
-func agendaView(sh *Shell, a data.AgendaItem) fyne.CanvasObject {
+func agendaView(sh *Shell, m *data.Meeting, a data.AgendaItem) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(joinParts(sh.EnumText("agenda", a.Category), a.Title), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(title)
@@ -304,6 +309,18 @@ func agendaView(sh *Shell, a data.AgendaItem) fyne.CanvasObject {
 	}
 	if a.VotesFor > 0 || a.VotesAgainst > 0 {
 		box.Add(widget.NewLabel(sh.T("meetings.votes", "For", formatCount(a.VotesFor), "Against", formatCount(a.VotesAgainst))))
+	}
+	// At a hội nghị thôn: passed only with more than half of ALL the
+	// village's households in favour (data.Meeting.Passed).
+	if ok, known := m.Passed(a); known {
+		l := widget.NewLabel(sh.T("meetings.not_passed", "For", formatCount(a.VotesFor), "Total", formatCount(m.HouseholdsTotal)))
+		l.Importance = widget.DangerImportance
+		if ok {
+			l.SetText(sh.T("meetings.passed", "For", formatCount(a.VotesFor), "Total", formatCount(m.HouseholdsTotal)))
+			l.Importance = widget.SuccessImportance
+		}
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
 	}
 	if a.Dissent != "" {
 		box.Add(quoteLabel(sh.T("meetings.dissent", "Text", a.Dissent)))

@@ -149,7 +149,8 @@ func TestMeetingWithAttendeesAgendaActionsAndARaisedConcern(t *testing.T) {
 	sh.wait()
 	d := s.Detail
 	shown := allTexts(d.Content)
-	for _, want := range []string{"Tán thành: 55 hộ · Không tán thành: 4 hộ", "62/80 hộ", "Lập danh sách hộ góp ngày công", "Người tham dự (4)"} {
+	for _, want := range []string{"Tán thành: 55 hộ · Không tán thành: 4 hộ", "62/80 hộ", "đủ điều kiện (trên 50% số hộ dự)",
+		"Thông qua: 55/80 hộ của thôn tán thành", "Lập danh sách hộ góp ngày công", "Người tham dự (4)"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("meeting detail lacks %q:\n%s", want, shown)
 		}
@@ -256,5 +257,21 @@ func TestMeetingDraftSurvivesEsc(t *testing.T) {
 	}
 	if sh.Store().Draft("meeting/new") != nil {
 		t.Error("saving should drop the draft")
+	}
+}
+
+// A decision backed by most of those present but not by more than half of
+// all the village's households does not pass, and says so in red.
+func TestAssemblyDecisionNeedsMostOfAllHouseholds(t *testing.T) {
+	sh := fieldShell(t)
+	m := &data.Meeting{MeetingKind: data.MeetingAssembly, HouseholdsTotal: 100, HouseholdsPresent: 60}
+	a := data.AgendaItem{Category: data.AgendaDecide, Title: "Góp tiền làm đường", VotesFor: 45, VotesAgainst: 15}
+	shown := allTexts(agendaView(sh, m, a))
+	if !strings.Contains(shown, "Không thông qua: 45/100 hộ tán thành") {
+		t.Errorf("45 of 100 households in favour (of 60 present) shown as:\n%s", shown)
+	}
+	a.VotesFor, a.VotesAgainst = 51, 9
+	if shown := allTexts(agendaView(sh, m, a)); !strings.Contains(shown, "Thông qua: 51/100") {
+		t.Errorf("51 of 100 households in favour shown as:\n%s", shown)
 	}
 }
