@@ -1,6 +1,9 @@
 package data
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // TestAssemblyQuorumAndDecisions: a hội nghị thôn is valid with more than
 // 50% of the village's households represented, and a decision passes with
@@ -32,6 +35,25 @@ func TestAssemblyQuorumAndDecisions(t *testing.T) {
 		p, pk := m.Passed(AgendaItem{VotesFor: c.forVotes, VotesAgainst: c.against})
 		if p != c.passed || pk != c.know {
 			t.Errorf("%s: passed %v (known %v), want %v (known %v)", c.name, p, pk, c.passed, c.know)
+		}
+	}
+}
+
+// The form of the vote is one of the law's three, or not given.
+func TestVoteForm(t *testing.T) {
+	for _, c := range []struct {
+		form string
+		ok   bool
+	}{{"", true}, {VoteAtMeeting, true}, {VoteBallot, true}, {VoteOnline, true}, {"gio_tay", false}} {
+		m := &Meeting{MeetingKind: MeetingAssembly, Date: "2026-03-10", Village: "v", HouseholdsTotal: 10, HouseholdsPresent: 8, VoteForm: c.form}
+		err := Validate(m, func(string) bool { return true })
+		var ve *ValidationError
+		bad := false
+		if errors.As(err, &ve) {
+			_, bad = ve.For("field.meeting.vote_form")
+		}
+		if bad == c.ok {
+			t.Errorf("vote form %q: error %v", c.form, err)
 		}
 	}
 }

@@ -338,6 +338,17 @@ const (
 	AgendaOversee  = "kiem_tra_giam_sat"
 )
 
+// How a hội nghị thôn's households vote (Luật Thực hiện dân chủ ở cơ sở
+// 2022: at the meeting, by ballot, or online).
+const (
+	VoteAtMeeting = "tai_hoi_nghi"
+	VoteBallot    = "phieu_lay_y_kien"
+	VoteOnline    = "truc_tuyen"
+)
+
+// VoteForms lists the forms of the vote in display order.
+var VoteForms = []string{VoteAtMeeting, VoteBallot, VoteOnline}
+
 // AgendaCategories lists the categories in display order.
 var AgendaCategories = []string{AgendaDisclose, AgendaDecide, AgendaConsult, AgendaOversee}
 
@@ -385,22 +396,24 @@ func (a *Action) DoneBy(d Date) bool {
 // assembly (hội nghị thôn) or a dialogue.
 type Meeting struct {
 	Meta
-	MeetingKind       MeetingKind  `json:"kind"`
-	Date              Date         `json:"date"`
-	Village           string       `json:"village"`
-	Chair             string       `json:"chair"`
-	Attendees         []Attendee   `json:"attendees,omitempty"`
-	HeadCount         int          `json:"head_count"`
-	HouseholdsTotal   int          `json:"households_total,omitempty"`
-	HouseholdsPresent int          `json:"households_present,omitempty"`
-	Language          string       `json:"language,omitempty"`
-	Interpreter       string       `json:"interpreter,omitempty"`
-	Topics            []string     `json:"topics,omitempty"`
-	Agenda            []AgendaItem `json:"agenda,omitempty"`
-	Actions           []Action     `json:"actions,omitempty"`
-	Signatories       []string     `json:"signatories,omitempty"`
-	Forwarded         Date         `json:"forwarded,omitempty"`
-	Notes             string       `json:"notes,omitempty"`
+	MeetingKind       MeetingKind `json:"kind"`
+	Date              Date        `json:"date"`
+	Village           string      `json:"village"`
+	Chair             string      `json:"chair"`
+	Attendees         []Attendee  `json:"attendees,omitempty"`
+	HeadCount         int         `json:"head_count"`
+	HouseholdsTotal   int         `json:"households_total,omitempty"`
+	HouseholdsPresent int         `json:"households_present,omitempty"`
+	// VoteForm is how a hội nghị thôn's households voted (VoteForms).
+	VoteForm    string       `json:"vote_form,omitempty"`
+	Language    string       `json:"language,omitempty"`
+	Interpreter string       `json:"interpreter,omitempty"`
+	Topics      []string     `json:"topics,omitempty"`
+	Agenda      []AgendaItem `json:"agenda,omitempty"`
+	Actions     []Action     `json:"actions,omitempty"`
+	Signatories []string     `json:"signatories,omitempty"`
+	Forwarded   Date         `json:"forwarded,omitempty"`
+	Notes       string       `json:"notes,omitempty"`
 }
 
 // Kind returns KindMeeting.

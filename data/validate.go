@@ -184,6 +184,9 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 		c.date("field.meeting.date", o.Date, true)
 		c.village("field.meeting.village", o.Village, knownVillage)
 		c.nonNegative("field.meeting.head_count", o.HeadCount)
+		if o.VoteForm != "" {
+			c.oneOf("field.meeting.vote_form", o.VoteForm, VoteForms)
+		}
 		c.nonNegative("field.meeting.households_total", o.HouseholdsTotal)
 		c.nonNegative("field.meeting.households_present", o.HouseholdsPresent)
 		if o.HouseholdsPresent > o.HouseholdsTotal && o.HouseholdsTotal >= 0 && o.MeetingKind == MeetingAssembly {

@@ -242,6 +242,7 @@ func newMeetingDetail(s *MeetingsScreen, v *meetingView) *MeetingDetail {
 		textRow(sh.T("meetings.field.chair"), m.Chair),
 		textRow(sh.T("field.meeting.head_count"), formatCount(m.HeadCount)),
 		textRow(sh.T("meetings.field.households"), households),
+		textRow(sh.T("field.meeting.vote_form"), sh.EnumText("vote_form", m.VoteForm)),
 		textRow(sh.T("meetings.field.language"), m.Language),
 		textRow(sh.T("meetings.field.interpreter"), m.Interpreter),
 		textRow(sh.T("meetings.field.topics"), strings.Join(topics, ", ")),
@@ -375,8 +376,10 @@ type MeetingForm struct {
 	base    data.Meeting
 	onSaved func(*data.Meeting)
 
-	Form                               *Form
-	Kind                               *EnumSelect
+	Form *Form
+	Kind *EnumSelect
+	// VoteForm is how a hội nghị thôn's households voted.
+	VoteForm                           *EnumSelect
 	Date, Forwarded                    *DateField
 	Village                            *villageChoice
 	Chair                              *widget.SelectEntry
@@ -413,6 +416,7 @@ type meetingDraft struct {
 	Names, HeadCount           string
 	Total, Present             string
 	Language, Interpreter      string
+	VoteForm                   string
 	Topics                     []string
 	Agenda                     []agendaDraft
 	Actions                    []actionDraft
@@ -498,6 +502,7 @@ func (f *MeetingForm) build() {
 	f.Language = newTextInput(changed)
 	f.Language.PlaceHolder = sh.T("meetings.language_placeholder")
 	f.Interpreter = newTextInput(changed)
+	f.VoteForm = NewEnumSelect(sh, "vote_form", data.VoteForms, func(string) { f.changed() })
 	f.Signatories = newTextInput(changed)
 	f.Signatories.PlaceHolder = sh.T("meetings.names_placeholder")
 	f.Forwarded = newDateInput(sh, f.changed)
@@ -529,6 +534,7 @@ func (f *MeetingForm) build() {
 	f.assemblyRows = []func(bool){
 		addToggledRow(f.Form, "field.meeting.households_total", f.Total),
 		addToggledRow(f.Form, "field.meeting.households_present", f.Present),
+		addToggledRow(f.Form, "field.meeting.vote_form", f.VoteForm),
 	}
 	f.Form.Add("meetings.field.language", f.Language, nil)
 	f.Form.Add("meetings.field.interpreter", f.Interpreter, nil)
@@ -562,7 +568,7 @@ func (f *MeetingForm) initial() meetingDraft {
 	d := meetingDraft{
 		Kind: string(m.MeetingKind), Date: m.Date.Display(), Village: m.Village, Chair: m.Chair,
 		HeadCount: countText(m.HeadCount), Total: countText(m.HouseholdsTotal), Present: countText(m.HouseholdsPresent),
-		Language: m.Language, Interpreter: m.Interpreter, Topics: m.Topics,
+		Language: m.Language, Interpreter: m.Interpreter, Topics: m.Topics, VoteForm: m.VoteForm,
 		Signatories: strings.Join(m.Signatories, ", "), Forwarded: m.Forwarded.Display(), Notes: m.Notes,
 	}
 	var names []string
@@ -605,6 +611,7 @@ func (f *MeetingForm) fill(d meetingDraft) {
 	f.Present.SetText(d.Present)
 	f.Language.SetText(d.Language)
 	f.Interpreter.SetText(d.Interpreter)
+	f.VoteForm.SetValue(d.VoteForm)
 	for t, c := range f.Topics {
 		c.SetChecked(slices.Contains(d.Topics, t))
 	}
@@ -629,7 +636,7 @@ func (f *MeetingForm) snapshot() meetingDraft {
 	d := meetingDraft{
 		Kind: f.Kind.Value(), Date: f.Date.Text, Village: f.Village.Value(), Chair: f.Chair.Text,
 		Names: f.Names.Text, HeadCount: f.HeadCount.Text, Total: f.Total.Text, Present: f.Present.Text,
-		Language: f.Language.Text, Interpreter: f.Interpreter.Text, Topics: f.topics(),
+		Language: f.Language.Text, Interpreter: f.Interpreter.Text, Topics: f.topics(), VoteForm: f.VoteForm.Value(),
 		Signatories: f.Signatories.Text, Forwarded: f.Forwarded.Text, Notes: f.Notes.Text,
 	}
 	for id, on := range f.wantPersons {
@@ -772,6 +779,7 @@ func (f *MeetingForm) meeting() (*data.Meeting, []data.FieldError) {
 	}
 	m.Language = strings.TrimSpace(f.Language.Text)
 	m.Interpreter = strings.TrimSpace(f.Interpreter.Text)
+	m.VoteForm = f.VoteForm.Value()
 	m.Topics = f.topics()
 	m.Agenda = nil
 	for _, e := range f.Agenda.items {

@@ -55,6 +55,7 @@ func TestMeetingWithAttendeesAgendaActionsAndARaisedConcern(t *testing.T) {
 	test.Type(f.Date.Entry, "15/03/2026")
 	test.Type(f.Chair, "A Thoong")
 	test.Type(f.Present, "62")
+	f.VoteForm.SetValue(data.VoteBallot)
 	test.Type(f.Language, "Tiếng Xơ Đăng")
 
 	test.Tap(f.AddAgenda)
@@ -119,7 +120,7 @@ func TestMeetingWithAttendeesAgendaActionsAndARaisedConcern(t *testing.T) {
 	if len(m.Actions) != 1 || m.Actions[0].Due != "2026-03-25" || m.Actions[0].Owner != "Y Blưm" || m.Actions[0].Done {
 		t.Errorf("actions %+v", m.Actions)
 	}
-	if m.HouseholdsTotal != 80 || m.HouseholdsPresent != 62 || m.Date != "2026-03-15" || m.Chair != "A Thoong" {
+	if m.HouseholdsTotal != 80 || m.HouseholdsPresent != 62 || m.Date != "2026-03-15" || m.Chair != "A Thoong" || m.VoteForm != data.VoteBallot {
 		t.Errorf("meeting %+v", m)
 	}
 	concerns := st.Find(data.Filter{Kind: data.KindConcern}, data.ByTitle)
@@ -150,7 +151,7 @@ func TestMeetingWithAttendeesAgendaActionsAndARaisedConcern(t *testing.T) {
 	d := s.Detail
 	shown := allTexts(d.Content)
 	for _, want := range []string{"Tán thành: 55 hộ · Không tán thành: 4 hộ", "62/80 hộ", "đủ điều kiện (trên 50% số hộ dự)",
-		"Thông qua: 55/80 hộ của thôn tán thành", "Lập danh sách hộ góp ngày công", "Người tham dự (4)"} {
+		"Thông qua: 55/80 hộ của thôn tán thành", "Phát phiếu lấy ý kiến hộ gia đình", "Lập danh sách hộ góp ngày công", "Người tham dự (4)"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("meeting detail lacks %q:\n%s", want, shown)
 		}
