@@ -131,3 +131,16 @@ func DBContains(db *badger.DB, needle []byte) (bool, error) {
 	})
 	return found, err
 }
+
+// RedactPerson hides what of a key person reveals sensitive personal data
+// (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 and Nghị định 356/2025/NĐ-CP
+// count religious belief and ethnic origin as sensitive): the languages
+// spoken, which tell the ethnicity, and a religious dignitary's role
+// ("chức sắc tôn giáo"), shown as a prestigious person's. It is applied
+// wherever households' ethnicity and religion are hidden.
+func RedactPerson(p *Person) {
+	p.Languages = nil
+	if p.Role == RoleReligious {
+		p.Role = RolePrestige
+	}
+}

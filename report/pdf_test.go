@@ -264,3 +264,33 @@ func TestPDFEnglish(t *testing.T) {
 	text := strings.Join(pdfText(t, pdf), "\n")
 	mustContain(t, "English PDF", text, "VILLAGE SUMMARY", "SOCIALIST REPUBLIC OF VIETNAM", "I. THE VILLAGE AT A GLANCE", "Page 1/", keyPerson)
 }
+
+// A religious dignitary's role and the languages key persons speak tell
+// religion and ethnicity: like households' ethnicity and religion, they
+// are printed only when sensitive fields are asked for.
+func TestKeyPersonsSensitiveFieldsAreGated(t *testing.T) {
+	f := newFixture(t)
+	mustSaveMany(t, f.s, &data.Person{Name: "Ông Tôn Đức Mạnh", Village: f.village.ID, Role: data.RoleReligious, Languages: []string{"Giẻ Triêng"}})
+	pdf, v := villagePDF(t, f.s, f.village.ID, h1, Options{})
+	text := strings.Join(pdfText(t, pdf), "\n")
+	for _, secret := range []string{"Chức sắc tôn giáo", "Giẻ Triêng"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the summary without sensitive fields prints %q", secret)
+		}
+	}
+	if !strings.Contains(text, "Ông Tôn Đức Mạnh") {
+		t.Error("the key person is not listed at all")
+	}
+	for _, p := range v.Persons {
+		if len(p.Languages) > 0 || p.Role == data.RoleReligious {
+			t.Errorf("person %+v kept a sensitive field", p)
+		}
+	}
+	pdf, _ = villagePDF(t, f.s, f.village.ID, h1, Options{IncludeSensitive: true})
+	text = strings.Join(pdfText(t, pdf), "\n")
+	for _, want := range []string{"Giẻ Triêng", "Chức sắc tôn giáo"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("with sensitive fields the summary lacks %q", want)
+		}
+	}
+}

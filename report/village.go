@@ -105,6 +105,7 @@ type VillageSummary struct {
 	Persons []data.Person
 	// Households are the village's households by head's name. Their
 	// Ethnicity and Religion are blank unless Sensitive.
+	// Persons' languages and a religious role likewise (data.RedactPerson).
 	Households []data.Household
 	// Visits are the field visits that overlap the period, earliest first.
 	Visits []data.FieldVisit
@@ -173,6 +174,9 @@ func NewVillageSummary(s *data.Store, village string, p Period, o Options) (*Vil
 			var x data.Person
 			if err := s.Load(r.ID, &x); err != nil {
 				return nil, fmt.Errorf("village summary: %w", err)
+			}
+			if !o.IncludeSensitive {
+				data.RedactPerson(&x)
 			}
 			v.Persons = append(v.Persons, x)
 		case data.KindHousehold:
