@@ -87,3 +87,16 @@ func TestMarkRunningTellsAnUncleanExit(t *testing.T) {
 		t.Fatal("after a crash the start does not say so")
 	}
 }
+
+// Badger's advice that the small desktop caches "might be too small" is
+// not logged; its other warnings are.
+func TestBadgerCacheAdviceIsNotLogged(t *testing.T) {
+	var got []string
+	l := badgerLogger{func(f string, a ...any) { got = append(got, f) }}
+	l.Warningf("%s might be too small. Metrics: %s\n", "Block cache", "hit: 3 miss: 40")
+	l.Warningf("Cache life expectancy (in seconds): %+v\n", "x")
+	l.Warningf("Value log %d is corrupt", 3)
+	if len(got) != 1 || got[0] != "badger warning: Value log %d is corrupt" {
+		t.Errorf("logged %q", got)
+	}
+}
