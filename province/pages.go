@@ -117,13 +117,39 @@ type presetLink struct {
 	On          bool
 }
 
-var provinceColumns = []string{"name", "received", "resolved", "forwarded", "open", "overdue", "ontime", "mass", "hotspots", "meetings", "visitdays", "models"}
+// figureColumns are the province table's figure columns, in order: the
+// sort, the page and the XLSX export read them here.
+var figureColumns = []struct {
+	key   string
+	value func(*CommuneRow) (float64, bool)
+}{
+	{"received", func(r *CommuneRow) (float64, bool) { return float64(r.Received), true }},
+	{"resolved", func(r *CommuneRow) (float64, bool) { return float64(r.Resolved), true }},
+	{"forwarded", func(r *CommuneRow) (float64, bool) { return float64(r.Forwarded), true }},
+	{"open", func(r *CommuneRow) (float64, bool) { return float64(r.Open), true }},
+	{"overdue", func(r *CommuneRow) (float64, bool) { return float64(r.Overdue), true }},
+	{"ontime", func(r *CommuneRow) (float64, bool) { return r.OnTime, r.HasOnTime }},
+	{"mass", func(r *CommuneRow) (float64, bool) { return float64(r.Mass), true }},
+	{"hotspots", func(r *CommuneRow) (float64, bool) { return float64(r.Hotspots), true }},
+	{"meetings", func(r *CommuneRow) (float64, bool) { return float64(r.Meetings), true }},
+	{"visitdays", func(r *CommuneRow) (float64, bool) { return float64(r.VisitDays), true }},
+	{"models", func(r *CommuneRow) (float64, bool) { return float64(r.Models), true }},
+}
+
+// provinceColumns are the keys of every column: the commune's name, then
+// the figures.
+var provinceColumns = func() []string {
+	keys := []string{"name"}
+	for _, c := range figureColumns {
+		keys = append(keys, c.key)
+	}
+	return keys
+}()
 
 func (h *Handler) provincePage(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
-	p, ok := h.period(r)
+	p, ok := h.period(w, r)
 	if !ok {
-		h.fail(w, r, http.StatusBadRequest, "web.err.period", "Period", clip(r.URL.Query().Get("period")))
 		return
 	}
 	rows, err := h.ProvinceRows(r, userOf(r), p)
@@ -252,9 +278,8 @@ func monthLabel(l i18n.Lang, ym string) string {
 
 func (h *Handler) provinceXLSX(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
-	p, ok := h.period(r)
+	p, ok := h.period(w, r)
 	if !ok {
-		h.fail(w, r, http.StatusBadRequest, "web.err.period", "Period", clip(r.URL.Query().Get("period")))
 		return
 	}
 	rows, err := h.ProvinceRows(r, userOf(r), p)
@@ -290,12 +315,15 @@ func writeProvinceXLSX(w io.Writer, l i18n.Lang, p report.Period, rows []Commune
 		set(i+1, 3, i18n.Translate(l, "web.col."+k))
 	}
 	line := func(y int, name string, r CommuneRow) {
-		vals := []any{name, r.Received, r.Resolved, r.Forwarded, r.Open, r.Overdue, "", r.Mass, r.Hotspots, r.Meetings, r.VisitDays, r.Models}
-		if r.HasOnTime {
-			vals[6] = float64(int(r.OnTime*10+0.5)) / 10
-		}
-		for i, v := range vals {
-			set(i+1, y, v)
+		set(1, y, name)
+		for i, c := range figureColumns {
+			if v, ok := c.value(&r); ok {
+				if c.key == "ontime" {
+					set(i+2, y, float64(int(v*10+0.5))/10)
+				} else {
+					set(i+2, y, int(v))
+				}
+			}
 		}
 	}
 	for i, r := range rows {
@@ -377,9 +405,8 @@ func (h *Handler) communePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := langOf(r)
-	p, ok := h.period(r)
+	p, ok := h.period(w, r)
 	if !ok {
-		h.fail(w, r, http.StatusBadRequest, "web.err.period", "Period", clip(r.URL.Query().Get("period")))
 		return
 	}
 	c := &communeContent{Period: p.String(), Label: p.Label(l), XLSX: fmt.Sprintf("%scommune/%s/report.xlsx?period=%s", Prefix, code, p.String())}
@@ -415,9 +442,8 @@ func (h *Handler) communeXLSX(w http.ResponseWriter, r *http.Request) {
 	if !h.communeAllowed(w, r, code) {
 		return
 	}
-	p, ok := h.period(r)
+	p, ok := h.period(w, r)
 	if !ok {
-		h.fail(w, r, http.StatusBadRequest, "web.err.period", "Period", clip(r.URL.Query().Get("period")))
 		return
 	}
 	c, err := h.view.Report(r.Context(), code, p, h.options(r))
@@ -467,8 +493,7 @@ func (h *Handler) villageArgs(w http.ResponseWriter, r *http.Request) (code, id 
 	if !h.communeAllowed(w, r, code) {
 		return
 	}
-	if p, ok = h.period(r); !ok {
-		h.fail(w, r, http.StatusBadRequest, "web.err.period", "Period", clip(r.URL.Query().Get("period")))
+	if p, ok = h.period(w, r); !ok {
 		return
 	}
 	sensitive = r.URL.Query().Get("sensitive") == "1"

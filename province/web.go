@@ -322,14 +322,19 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, Prefix+"login", http.StatusSeeOther)
 }
 
-// period reads ?period= (ParsePeriod's forms), this year by default.
-func (h *Handler) period(r *http.Request) (report.Period, bool) {
+// period reads ?period= (ParsePeriod's forms), this year by default; a
+// period it cannot read is answered 400 with the forms it takes, and false.
+func (h *Handler) period(w http.ResponseWriter, r *http.Request) (report.Period, bool) {
 	s := strings.TrimSpace(r.URL.Query().Get("period"))
 	if s == "" {
 		return report.ThisYear.Period(data.DateOf(h.cfg.Now())), true
 	}
 	p, err := report.ParsePeriod(s)
-	return p, err == nil
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, "web.err.period", "Period", clip(s))
+		return report.Period{}, false
+	}
+	return p, true
 }
 
 // communeAllowed answers 403 (and false) when the user may not see code.
@@ -362,42 +367,27 @@ func download(w http.ResponseWriter, name, ctype string, write func(io.Writer) e
 	return err
 }
 
-// sortRows sorts the province's rows by a column key, descending when
-// desc, ties by commune name.
+// sortRows sorts the province's rows by a column key (figureColumns, or
+// "name"), descending when desc, ties by commune code; a commune without
+// a figure (no on-time rate) sorts below every other.
 func sortRows(rows []CommuneRow, key string, desc bool) {
-	val := func(r *CommuneRow) float64 {
-		switch key {
-		case "received":
-			return float64(r.Received)
-		case "resolved":
-			return float64(r.Resolved)
-		case "forwarded":
-			return float64(r.Forwarded)
-		case "open":
-			return float64(r.Open)
-		case "overdue":
-			return float64(r.Overdue)
-		case "ontime":
-			if !r.HasOnTime {
-				return -1
-			}
-			return r.OnTime
-		case "mass":
-			return float64(r.Mass)
-		case "hotspots":
-			return float64(r.Hotspots)
-		case "meetings":
-			return float64(r.Meetings)
-		case "visitdays":
-			return float64(r.VisitDays)
-		case "models":
-			return float64(r.Models)
+	value := func(*CommuneRow) (float64, bool) { return 0, false }
+	byName := true
+	for _, c := range figureColumns {
+		if c.key == key {
+			value, byName = c.value, false
 		}
-		return 0
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
-		if key != "" && key != "name" {
-			a, b := val(&rows[i]), val(&rows[j])
+		if !byName {
+			a, aok := value(&rows[i])
+			b, bok := value(&rows[j])
+			if !aok {
+				a = -1
+			}
+			if !bok {
+				b = -1
+			}
 			if a != b {
 				return (a > b) == desc
 			}
