@@ -125,10 +125,15 @@ func TestProvincePageSortsByOverdue(t *testing.T) {
 		t.Fatalf("rows %v", codes)
 	}
 	first, second := cells(t, page, `data-code="`+codes[0]+`"`)[5], cells(t, page, `data-code="`+codes[1]+`"`)[5]
-	if first < second && len(first) <= len(second) {
-		t.Errorf("sorted by overdue, descending: %s (%s) before %s (%s)", codes[0], first, codes[1], second)
+	if atoiDots(first) < atoiDots(second) || first == second {
+		t.Errorf("sorted by overdue, descending: %s (%s) before %s (%s); the two communes must differ for the test to tell", codes[0], first, codes[1], second)
 	}
-	if !strings.Contains(page, `aria-sort="descending"`) {
+	// Ascending, the other way round.
+	_, page = b.get("/province/?period=2026&sort=overdue")
+	if i, j := strings.Index(page, `data-code="`+codes[1]+`"`), strings.Index(page, `data-code="`+codes[0]+`"`); i > j {
+		t.Error("sorted by overdue, ascending: the commune with more overdue cases comes first")
+	}
+	if !strings.Contains(page, `aria-sort="ascending"`) {
 		t.Error("the sorted column does not say so")
 	}
 }
