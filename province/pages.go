@@ -154,8 +154,7 @@ func (h *Handler) provincePage(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := h.ProvinceRows(r, userOf(r), p)
 	if err != nil {
-		h.log.Error("province page", "err", err.Error())
-		h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+		h.serverError(w, r, "province page", err)
 		return
 	}
 	key := r.URL.Query().Get("sort")
@@ -284,8 +283,7 @@ func (h *Handler) provinceXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := h.ProvinceRows(r, userOf(r), p)
 	if err != nil {
-		h.log.Error("province export", "err", err.Error())
-		h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+		h.serverError(w, r, "province export", err)
 		return
 	}
 	sortRows(rows, "name", false)
@@ -425,8 +423,7 @@ func (h *Handler) communePage(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if err != nil {
-		h.log.Error("commune page", "commune", code, "err", err.Error())
-		h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+		h.serverError(w, r, "commune page", err, "commune", code)
 		return
 	}
 	for _, o := range c.Open {
@@ -451,8 +448,7 @@ func (h *Handler) communeXLSX(w http.ResponseWriter, r *http.Request) {
 		err = download(w, fmt.Sprintf("bao-cao-%s-%s.xlsx", code, p.String()), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", c.WriteXLSX)
 	}
 	if err != nil {
-		h.log.Error("commune export", "commune", code, "err", err.Error())
-		h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+		h.serverError(w, r, "commune export", err, "commune", code)
 	}
 }
 
@@ -509,8 +505,7 @@ func (h *Handler) villageFail(w http.ResponseWriter, r *http.Request, code strin
 		h.fail(w, r, http.StatusNotFound, "web.err.no_village")
 		return
 	}
-	h.log.Error("village page", "commune", code, "err", err.Error())
-	h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+	h.serverError(w, r, "village page", err, "commune", code)
 }
 
 func (h *Handler) villagePage(w http.ResponseWriter, r *http.Request) {
@@ -590,8 +585,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		u := userOf(r)
 		codes, err := h.view.Communes(r.Context())
 		if err != nil {
-			h.log.Error("search", "err", err.Error())
-			h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+			h.serverError(w, r, "search", err)
 			return
 		}
 		for _, code := range codes {
@@ -628,8 +622,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 				return nil
 			})
 			if err != nil {
-				h.log.Error("search", "commune", code, "err", err.Error())
-				h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+				h.serverError(w, r, "search", err, "commune", code)
 				return
 			}
 			if len(c.Hits) > maxHits {

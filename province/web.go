@@ -176,6 +176,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, msgID
 	h.render(w, r, status, "error.html", p)
 }
 
+// serverError logs err (what failed, with attrs such as the commune) and
+// answers 500 with a message in the user's language, no details.
+func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, what string, err error, attrs ...any) {
+	h.log.Error(what, append(attrs, "err", err.Error())...)
+	h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+}
+
 type ctxKey int
 
 const (
@@ -296,8 +303,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	token, _, err := newSession(r.Context(), h.ms, u.Name, now)
 	if err != nil {
-		h.log.Error("sign in", "err", err.Error())
-		h.fail(w, r, http.StatusInternalServerError, "web.err.server")
+		h.serverError(w, r, "sign in", err)
 		return
 	}
 	_ = audit(r.Context(), h.ms, AuditEntry{When: now, User: u.Name, Action: AuditSignIn, From: from})
