@@ -37,6 +37,9 @@ import (
 //	after-crash  wait for the dashboard, print "autopilot: offered N LABEL"
 //	             (the drafts the start's notice after an unclean exit
 //	             offered, and the first one's line), then quit
+//	wheel        open the visit form, print "autopilot: ready X Y" (the
+//	             screen point of its cadres' entry), wait for the page to
+//	             scroll, print "autopilot: scrolled N" (pixels), then quit
 //
 // On a store whose cadre profile is not set yet, the autopilot first fills
 // in the profile step. A store with a passphrase cannot be driven.
@@ -50,6 +53,9 @@ const (
 	autopilotShot  = "autopilot: shot "
 	// autopilotOffered reports the drafts offered at start (after-crash).
 	autopilotOffered = "autopilot: offered "
+	// autopilotScrolled reports how far the wheel scrolled the visit
+	// form's page (wheel).
+	autopilotScrolled = "autopilot: scrolled "
 	// autopilotCapture asks the script running the app to save the
 	// screen as the file named after it.
 	autopilotCapture = "autopilot: capture "
@@ -142,8 +148,10 @@ func (ap *autopilot) plan(spec string) ([]step, error) {
 		return append(start, ap.newConcern()...), nil
 	case "after-crash":
 		return append(start, ap.afterCrash()...), nil
+	case "wheel":
+		return append(start, ap.wheel()...), nil
 	}
-	return nil, fmt.Errorf("unknown mode %q (want shots:DIR, new-concern or after-crash)", spec)
+	return nil, fmt.Errorf("unknown mode %q (want shots:DIR, new-concern, after-crash or wheel)", spec)
 }
 
 // do runs steps in order.
@@ -571,6 +579,47 @@ func (ap *autopilot) newConcern() []step {
 			}},
 		{what: "say ready", act: func() error {
 			fmt.Fprintln(ap.out, autopilotReady)
+			return nil
+		}},
+	}
+}
+
+// wheel returns the steps of the wheel test: open the visit form, say
+// where its cadres' entry is on the screen ("autopilot: ready X Y"), wait
+// until the page has scrolled, and report how far ("autopilot: scrolled
+// N"; 0 if the wheel did nothing in 20 s).
+func (ap *autopilot) wheel() []step {
+	sh := ap.sh
+	var start time.Time
+	return []step{
+		{what: "open the visit form",
+			act: func() error {
+				if err := screen(sh, "visits", &ap.visits); err != nil {
+					return err
+				}
+				ap.visits.showList()
+				ap.visits.edit(&data.FieldVisit{Village: ap.chosen().visitVillage})
+				return nil
+			},
+			ready: func() (bool, error) {
+				f := ap.visits.Form
+				return f != nil && ap.visits.pages.showing(f.Content) && len(f.hhRows) > 0, nil
+			}},
+		{what: "say where the cadres' entry is", act: func() error {
+			e := ap.visits.Form.Cadres
+			p := fyne.CurrentApp().Driver().AbsolutePositionForObject(e).Add(fyne.NewPos(e.Size().Width/2, e.Size().Height/2))
+			scale := sh.Win.Canvas().Scale()
+			fmt.Fprintf(ap.out, "%s %d %d\n", autopilotReady, int(p.X*scale), int(p.Y*scale))
+			start = time.Now()
+			return nil
+		}},
+		{what: "wait for the wheel",
+			ready: func() (bool, error) {
+				return ap.visits.Form.Scroll.Offset.Y > 0 || time.Since(start) > 20*time.Second, nil
+			}},
+		{what: "report the scroll", act: func() error {
+			fmt.Fprintf(ap.out, "%s%d\n", autopilotScrolled, int(ap.visits.Form.Scroll.Offset.Y))
+			sh.App.Quit()
 			return nil
 		}},
 	}

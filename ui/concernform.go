@@ -679,7 +679,7 @@ func liveErrors(sh *Shell, form *Form, obj data.Object, errs []data.FieldError) 
 // while it is open, Ctrl+S saves it through form.
 func showFormDialog(sh *Shell, title string, form Saver, body fyne.CanvasObject, buttons ...fyne.CanvasObject) *dialog.CustomDialog {
 	bar := container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, buttons...)...)
-	content := container.NewBorder(nil, bar, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	content := container.NewBorder(nil, bar, nil, nil, formScroll(container.NewPadded(body)))
 	d := dialog.NewCustomWithoutButtons(title, content, sh.Win)
 	size := sh.Win.Canvas().Size()
 	d.Resize(fyne.NewSize(min(800, size.Width*0.96), size.Height*0.94))

@@ -310,7 +310,7 @@ func newConcernDetail(s *ConcernsScreen, v *concernView) *ConcernDetail {
 	}
 	body := container.NewVBox(title, fields, widget.NewSeparator(), heading(sh.T("concerns.history")), d.History)
 	bar := container.NewHBox(d.Back, layout.NewSpacer(), d.ChangeStatus, d.Edit, d.Delete)
-	d.Content = container.NewBorder(bar, nil, nil, nil, container.NewVScroll(body))
+	d.Content = container.NewBorder(bar, nil, nil, nil, formScroll(body))
 	return d
 }
 

@@ -113,7 +113,7 @@ func newConflictsScreen(sh *Shell) *ConflictsScreen {
 	c.Detail = container.NewVBox()
 	top := container.NewVBox(heading(sh.T("screen.conflicts")), hintLabel(sh.T("conflicts.intro")), c.Done)
 	split := container.NewHSplit(container.NewBorder(c.Empty, nil, nil, nil, c.List),
-		container.NewVScroll(container.NewPadded(c.Detail)))
+		formScroll(container.NewPadded(c.Detail)))
 	split.Offset = 0.4
 	c.content = container.NewPadded(container.NewBorder(top, nil, nil, nil, split))
 	return c

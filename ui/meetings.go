@@ -291,7 +291,7 @@ func newMeetingDetail(s *MeetingsScreen, v *meetingView) *MeetingDetail {
 		body.Add(link)
 	}
 	bar := container.NewHBox(d.Back, layout.NewSpacer(), d.RaiseConcern, d.Edit, d.Delete)
-	d.Content = container.NewBorder(bar, nil, nil, nil, container.NewVScroll(body))
+	d.Content = container.NewBorder(bar, nil, nil, nil, formScroll(body))
 	return d
 }
 

@@ -331,7 +331,7 @@ func newModelDetail(s *ModelsScreen, m *data.Model) *ModelDetail {
 		"models.field.trainings", nonZero(m.Trainings > 0, formatCount(m.Trainings)),
 	)
 	head := container.NewBorder(nil, nil, d.Back, container.NewHBox(d.Step, d.Edit, d.Delete), heading(m.Name))
-	d.Content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(info))
+	d.Content = container.NewBorder(head, nil, nil, nil, formScroll(info))
 	return d
 }
 

@@ -142,7 +142,7 @@ func newReportsScreen(sh *Shell) *ReportsScreen {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, r.Actions, heading(sh.T("screen.reports"))),
 		bar, r.Note, r.Progress, widget.NewSeparator())
-	r.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(r.Figures, r.Preview)))
+	r.content = container.NewBorder(top, nil, nil, nil, formScroll(container.NewVBox(r.Figures, r.Preview)))
 
 	reportExtMu.Lock()
 	exts := slices.Clone(reportExts)

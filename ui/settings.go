@@ -80,7 +80,7 @@ func newSettings(sh *Shell) *Settings {
 	s.Reminders = widget.NewCheck(sh.T("settings.reminders_on"), sh.SetReminders)
 	s.Reminders.Checked = sh.RemindersOn()
 
-	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
+	s.content = formScroll(container.NewPadded(container.NewVBox(
 		heading(sh.T("screen.settings")),
 		settingsSection(sh.T("settings.language"), s.Lang.Radio),
 		settingsSection(sh.T("settings.profile"), s.Profile.Box),

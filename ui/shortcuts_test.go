@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"sync"
 	"testing"
 
@@ -231,4 +232,85 @@ func TestEscInAnEntryClosesItsDialog(t *testing.T) {
 	if e.Text != "x" {
 		t.Errorf("Esc changed the text: %q", e.Text)
 	}
+}
+
+// tabOrder presses Tab from the form's first field until focus leaves the
+// form's fields or comes back, and returns the indices in f.order of the
+// fields it went through.
+func tabOrder(t *testing.T, sh *Shell, f *Form) []int {
+	t.Helper()
+	c := sh.Win.Canvas()
+	c.Focus(f.order[0])
+	index := map[fyne.Focusable]int{}
+	for i, o := range f.order {
+		index[o] = i
+	}
+	var got []int
+	seen := map[fyne.Focusable]bool{}
+	for range 4 * len(f.order) {
+		o := c.Focused()
+		if o == nil || seen[o] {
+			break
+		}
+		seen[o] = true
+		if i, ok := index[o]; ok {
+			got = append(got, i)
+		}
+		c.FocusNext()
+	}
+	return got
+}
+
+// TestTabFollowsTheForm is issue 15's "Tab order follows the form": from
+// the first field, Tab visits the fields in the order they are laid out,
+// top to bottom, and reaches every one that can take focus.
+func TestTabFollowsTheForm(t *testing.T) {
+	check := func(name string, sh *Shell, f *Form) {
+		t.Helper()
+		got := tabOrder(t, sh, f)
+		want := 0
+		for _, o := range f.order {
+			if w, ok := o.(fyne.Disableable); ok && w.Disabled() {
+				continue
+			}
+			if co, ok := o.(fyne.CanvasObject); ok && shownIn(f.Box, co) {
+				want++
+			}
+		}
+		if len(got) != want || !slices.IsSorted(got) {
+			t.Errorf("%s: Tab visits fields %v of %d, want %d in order", name, got, len(f.order), want)
+		}
+	}
+	sh, s, _, _ := visitSetup(t)
+	check("visit form", sh, s.Form.Form)
+
+	sh = fieldShell(t)
+	newConcernPlace(t, sh)
+	cs := openConcernsScreen(t, sh)
+	cs.New()
+	check("concern form", sh, activeConcernForm(t, sh).Form)
+
+	sh = fieldShell(t)
+	addVillage(t, sh, "Làng Kon Klốc")
+	openMeetingsScreen(t, sh)
+	check("meeting form", sh, newMeetingForm(t, sh).Form)
+}
+
+// shownIn reports whether o is inside root through containers that are
+// all shown.
+func shownIn(root, o fyne.CanvasObject) bool {
+	if !root.Visible() {
+		return false
+	}
+	if root == o {
+		return true
+	}
+	if c, ok := root.(*fyne.Container); ok {
+		for _, child := range c.Objects {
+			if shownIn(child, o) {
+				return true
+			}
+		}
+	}
+	return false
 }

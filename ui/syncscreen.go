@@ -440,7 +440,7 @@ func newSyncScreen(sh *Shell) *SyncScreen {
 		container.NewTabItem(sh.T("sync.log"), container.NewBorder(s.NoLog, nil, nil, nil, s.Log)),
 		container.NewTabItem(sh.T("sync.quarantine"), container.NewBorder(container.NewVBox(s.QuarTitle, s.NoQuar), nil, nil, nil, s.Quarantine)),
 	)
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(left)), s.Tabs)
+	split := container.NewHSplit(formScroll(container.NewPadded(left)), s.Tabs)
 	split.Offset = 0.5
 	s.content = container.NewPadded(container.NewBorder(heading(sh.T("screen.sync")), nil, nil, nil, split))
 

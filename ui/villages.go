@@ -908,6 +908,8 @@ type recordForm[S any] struct {
 	Cancel *widget.Button
 	// Restore asks whether to restore a kept draft; nil when none was kept.
 	Restore *dialog.ConfirmDialog
+	// Scroll scrolls the form's page (see formScroll); nil in a dialog.
+	Scroll *container.Scroll
 
 	key     string
 	draft   *draftWriter
@@ -1012,7 +1014,8 @@ func (f *recordForm[S]) fill(s S) {
 // buttons, Cancel and Save at the bottom right.
 func (f *recordForm[S]) page(title string, extra ...fyne.CanvasObject) fyne.CanvasObject {
 	buttons := container.NewHBox(append(append([]fyne.CanvasObject{layout.NewSpacer()}, extra...), f.Cancel, f.Form.Save)...)
-	return container.NewBorder(heading(title), buttons, nil, nil, container.NewVScroll(container.NewPadded(f.Form.Box)))
+	f.Scroll = formScroll(container.NewPadded(f.Form.Box))
+	return container.NewBorder(heading(title), buttons, nil, nil, f.Scroll)
 }
 
 // dialog shows the form in a dialog under title, with the extra button

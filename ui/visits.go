@@ -635,7 +635,7 @@ func newVisitDetail(s *VisitsScreen, v *data.FieldVisit) *VisitDetail {
 	d.Saved = widget.NewLabelWithStyle(sh.T("visits.saved_for_concern"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.Saved.Importance = widget.SuccessImportance
 	d.Saved.Hide()
-	d.Content = container.NewBorder(container.NewVBox(head, d.Saved), nil, nil, nil, container.NewVScroll(container.NewVBox(info, widget.NewSeparator(), concerns)))
+	d.Content = container.NewBorder(container.NewVBox(head, d.Saved), nil, nil, nil, formScroll(container.NewVBox(info, widget.NewSeparator(), concerns)))
 	d.loadConcerns()
 	return d
 }

@@ -195,3 +195,32 @@ func TestDraftOfferedAfterAKill(t *testing.T) {
 		t.Error("the draft is gone from the store after the kill")
 	}
 }
+
+// TestWheelScrollsTheFormOverAField turns the mouse wheel over a field of
+// the real visit form, in the GL window under Xvfb, and checks the page
+// moved: Fyne's headless driver cannot tell, since it has no pointer and
+// no wheel of its own (issue 15).
+func TestWheelScrollsTheFormOverAField(t *testing.T) {
+	needTools(t)
+	script := filepath.Join(root, "scripts", "xdotool-wheel.sh")
+	bin := appBinary(t)
+	store := filepath.Join(t.TempDir(), "store")
+	if out, err := exec.Command(bin, "demo", "--commune", "23368", "--store", store).CombinedOutput(); err != nil {
+		t.Fatalf("danvan demo: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "bash", script, bin, store)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s%s", script, err, stdout.String(), stderr.String())
+	}
+	m := regexp.MustCompile(`(?m)^scrolled (\d+)$`).FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("the script did not say how far the page scrolled:\n%s%s", stdout.String(), stderr.String())
+	}
+	if m[1] == "0" {
+		t.Error("the wheel over the cadres' entry did not scroll the visit form")
+	}
+}
