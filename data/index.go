@@ -581,6 +581,22 @@ func (s *Store) Find(f Filter, order Order) []Row {
 	return out
 }
 
+// each calls fn with every row f selects, in no particular order: Find
+// without the sort, for sums that do not depend on it (IndexStats).
+// fn runs under the index's read lock and must not call the store.
+func (s *Store) each(f Filter, fn func(*Row)) {
+	c := f.compile()
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	var row Row
+	for _, r := range s.idx.rows {
+		if c.match(r) {
+			row = r.row()
+			fn(&row)
+		}
+	}
+}
+
 // Count returns how many rows f selects.
 func (s *Store) Count(f Filter) int {
 	c := f.compile()

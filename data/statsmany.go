@@ -279,9 +279,7 @@ func (s *Store) IndexStats(village string, from, to, today Date) *Stats {
 		today = Today()
 	}
 	a := newStatsAcc(village, from, to, today)
-	rows := s.Find(Filter{Village: village}, ByDateDesc)
-	for i := range rows {
-		r := &rows[i]
+	s.each(Filter{Village: village}, func(r *Row) {
 		switch {
 		case r.Kind == KindConcern:
 			a.addConcern(r)
@@ -291,7 +289,7 @@ func (s *Store) IndexStats(village string, from, to, today Date) *Stats {
 		case r.Kind == KindVisit && a.wants(r):
 			a.addVisit(r.Date, r.End, r.N)
 		}
-	}
+	})
 	return a.finish()
 }
 

@@ -549,6 +549,13 @@ func (ap *autopilot) gallery(dir string) []step {
 							return nil
 						}})
 				}
+				for _, p := range ap.galleryPages() {
+					steps = append(steps, step{what: prefix + p.name, shot: filepath.Join(dir, prefix+p.name+".png"),
+						act: p.open, ready: p.ready})
+					if p.close != nil {
+						steps = append(steps, step{what: "close " + prefix + p.name, act: p.close})
+					}
+				}
 			}
 		}
 	}
@@ -558,6 +565,90 @@ func (ap *autopilot) gallery(dir string) []step {
 		sh.Win.Resize(shotSize)
 		return nil
 	}})
+}
+
+// galleryPage is a page or dialog of the gallery beyond the navigation's
+// screens: how to open it, when it is ready to shoot, and how to close it.
+type galleryPage struct {
+	name        string
+	open, close func() error
+	ready       func() (bool, error)
+}
+
+// galleryPages are the forms and detail pages a cadre works in, shot in
+// every variant after the screens: a tố cáo's form (the longest dialog,
+// the denouncer's part shown), a meeting's form, the visit form, a
+// concern's page and a village's page.
+func (ap *autopilot) galleryPages() []galleryPage {
+	sh := ap.sh
+	var meeting *MeetingForm
+	return []galleryPage{
+		{name: "concern-form",
+			open: func() error {
+				c := &data.Concern{ConcernKind: data.ConcernDenunciation, Village: ap.chosen().village}
+				ap.form = openConcernForm(sh, c, nil)
+				return nil
+			},
+			ready: func() (bool, error) { return ap.form.Dialog != nil && ap.form.Village.Value() != "", nil },
+			close: func() error {
+				ap.form.draft.drop()
+				ap.form.Dialog.Hide()
+				return nil
+			}},
+		{name: "meeting-form",
+			open: func() error {
+				meeting = openMeetingForm(sh, &data.Meeting{MeetingKind: data.MeetingElders, Village: ap.chosen().village}, nil)
+				return nil
+			},
+			ready: func() (bool, error) { return meeting.Dialog != nil, nil },
+			close: func() error {
+				meeting.draft.drop()
+				meeting.Dialog.Hide()
+				return nil
+			}},
+		{name: "visit-form",
+			open: func() error {
+				if err := screen(sh, "visits", &ap.visits); err != nil {
+					return err
+				}
+				ap.visits.showList()
+				ap.visits.edit(&data.FieldVisit{Village: ap.chosen().visitVillage})
+				return nil
+			},
+			ready: func() (bool, error) {
+				f := ap.visits.Form
+				return f != nil && ap.visits.pages.showing(f.Content) && len(f.hhRows) > 0, nil
+			},
+			close: func() error {
+				ap.visits.Form.draft.drop()
+				ap.visits.showList()
+				return nil
+			}},
+		{name: "concern-detail",
+			open: func() error {
+				if err := screen(sh, "concerns", &ap.concerns); err != nil {
+					return err
+				}
+				sh.OpenRecord("concerns", ap.chosen().concern)
+				return nil
+			},
+			ready: func() (bool, error) {
+				d := ap.concerns.Detail
+				return d != nil && ap.concerns.pages.showing(d.Content), nil
+			}},
+		{name: "village-detail",
+			open: func() error {
+				if err := screen(sh, "villages", &ap.villages); err != nil {
+					return err
+				}
+				ap.villages.Open(ap.chosen().village)
+				return nil
+			},
+			ready: func() (bool, error) {
+				d := ap.villages.Detail
+				return d != nil && ap.villages.pages.showing(d.Content), nil
+			}},
+	}
 }
 
 // newConcern returns the steps that open the concern form for the
