@@ -102,6 +102,14 @@ type autopilot struct {
 	concerns *ConcernsScreen
 	visits   *VisitsScreen
 	villages *VillagesScreen
+	// shown is what the README's visit form and village timeline showed
+	// when they were shot (the gallery opens those screens again).
+	shown struct {
+		visitVillage string
+		ticked       int
+		village      string
+		timelineRows int
+	}
 	form     *ConcernForm
 }
 
@@ -472,6 +480,12 @@ func (ap *autopilot) shots(dir string) []step {
 				f.Households.Refresh()
 				return nil
 			}},
+		{what: "drop the visit's draft", act: func() error {
+			ap.shown.visitVillage, ap.shown.ticked = ap.visits.Form.Village.Value(), len(ap.visits.Form.picked)
+			ap.visits.Form.draft.drop()
+			ap.visits.showList()
+			return nil
+		}},
 		{what: "village",
 			act: func() error {
 				if err := screen(sh, "villages", &ap.villages); err != nil {
@@ -491,6 +505,13 @@ func (ap *autopilot) shots(dir string) []step {
 				return nil
 			},
 			ready: func() (bool, error) { return len(ap.villages.Detail.Timeline.Rows()) > 0, nil }},
+		{what: "note the timeline shown", act: func() error {
+			d := ap.villages.Detail
+			if d.Tabs.Selected() == d.tabTimeline {
+				ap.shown.village, ap.shown.timelineRows = d.V.ID, len(d.Timeline.Rows())
+			}
+			return nil
+		}},
 	}, ap.gallery(filepath.Join(dir, "all"))...), step{what: "quit", act: func() error {
 		sh.App.Quit()
 		return nil
@@ -581,18 +602,26 @@ type galleryPage struct {
 // concern's page and a village's page.
 func (ap *autopilot) galleryPages() []galleryPage {
 	sh := ap.sh
-	var meeting *MeetingForm
+	// Their own screens' handles: the README's views stay as the test
+	// of shots checks them.
+	var (
+		meeting  *MeetingForm
+		concern  *ConcernForm
+		visits   *VisitsScreen
+		concerns *ConcernsScreen
+		villages *VillagesScreen
+	)
 	return []galleryPage{
 		{name: "concern-form",
 			open: func() error {
 				c := &data.Concern{ConcernKind: data.ConcernDenunciation, Village: ap.chosen().village}
-				ap.form = openConcernForm(sh, c, nil)
+				concern = openConcernForm(sh, c, nil)
 				return nil
 			},
-			ready: func() (bool, error) { return ap.form.Dialog != nil && ap.form.Village.Value() != "", nil },
+			ready: func() (bool, error) { return concern.Dialog != nil && concern.Village.Value() != "", nil },
 			close: func() error {
-				ap.form.draft.drop()
-				ap.form.Dialog.Hide()
+				concern.draft.drop()
+				concern.Dialog.Hide()
 				return nil
 			}},
 		{name: "meeting-form",
@@ -608,45 +637,45 @@ func (ap *autopilot) galleryPages() []galleryPage {
 			}},
 		{name: "visit-form",
 			open: func() error {
-				if err := screen(sh, "visits", &ap.visits); err != nil {
+				if err := screen(sh, "visits", &visits); err != nil {
 					return err
 				}
-				ap.visits.showList()
-				ap.visits.edit(&data.FieldVisit{Village: ap.chosen().visitVillage})
+				visits.showList()
+				visits.edit(&data.FieldVisit{Village: ap.chosen().visitVillage})
 				return nil
 			},
 			ready: func() (bool, error) {
-				f := ap.visits.Form
-				return f != nil && ap.visits.pages.showing(f.Content) && len(f.hhRows) > 0, nil
+				f := visits.Form
+				return f != nil && visits.pages.showing(f.Content) && len(f.hhRows) > 0, nil
 			},
 			close: func() error {
-				ap.visits.Form.draft.drop()
-				ap.visits.showList()
+				visits.Form.draft.drop()
+				visits.showList()
 				return nil
 			}},
 		{name: "concern-detail",
 			open: func() error {
-				if err := screen(sh, "concerns", &ap.concerns); err != nil {
+				if err := screen(sh, "concerns", &concerns); err != nil {
 					return err
 				}
 				sh.OpenRecord("concerns", ap.chosen().concern)
 				return nil
 			},
 			ready: func() (bool, error) {
-				d := ap.concerns.Detail
-				return d != nil && ap.concerns.pages.showing(d.Content), nil
+				d := concerns.Detail
+				return d != nil && concerns.pages.showing(d.Content), nil
 			}},
 		{name: "village-detail",
 			open: func() error {
-				if err := screen(sh, "villages", &ap.villages); err != nil {
+				if err := screen(sh, "villages", &villages); err != nil {
 					return err
 				}
-				ap.villages.Open(ap.chosen().village)
+				villages.Open(ap.chosen().village)
 				return nil
 			},
 			ready: func() (bool, error) {
-				d := ap.villages.Detail
-				return d != nil && ap.villages.pages.showing(d.Content), nil
+				d := villages.Detail
+				return d != nil && villages.pages.showing(d.Content), nil
 			}},
 	}
 }

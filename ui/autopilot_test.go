@@ -91,11 +91,11 @@ func TestAutopilotShotsFillsProfileAndSavesEveryView(t *testing.T) {
 	if d := ap.concerns.Detail; d == nil || d.Concern.ID != p.concern || d.Concern.ConcernKind == data.ConcernDenunciation {
 		t.Errorf("concern detail %+v, want the chosen concern %s", d, p.concern)
 	}
-	if f := ap.visits.Form; f == nil || f.Village.Value() != p.visitVillage || len(f.picked) != visitTicks {
-		t.Errorf("visit form: village %q with %d households ticked, want %q with %d", f.Village.Value(), len(f.picked), p.visitVillage, visitTicks)
+	if got := ap.shown; got.visitVillage != p.visitVillage || got.ticked != visitTicks {
+		t.Errorf("visit form: village %q with %d households ticked, want %q with %d", got.visitVillage, got.ticked, p.visitVillage, visitTicks)
 	}
-	if d := ap.villages.Detail; d == nil || d.V.ID != p.village || d.Tabs.Selected() != d.tabTimeline || len(d.Timeline.Rows()) == 0 {
-		t.Error("the village timeline is not shown, or empty")
+	if got := ap.shown; got.village != p.village || got.timelineRows == 0 {
+		t.Errorf("the village timeline shown: village %q, %d rows; want %q's, not empty", got.village, got.timelineRows, p.village)
 	}
 }
 

@@ -706,14 +706,19 @@ func cancelForm(sh *Shell, dirty bool, d dialog.Dialog, draft *draftWriter) {
 }
 
 // offerDraft asks whether to restore the draft key kept from an earlier,
-// unsaved form; a draft the user chose on the dashboard ("Mở" on "Bản
+// unsaved form, naming it as the dashboard does (kind, first words, when:
+// issue 15 found an offer that did not say which draft it was); a draft the user chose on the dashboard ("Mở" on "Bản
 // nháp chưa lưu") is restored without asking, and nil is returned.
 func offerDraft(sh *Shell, key string, restore, discard func()) *dialog.ConfirmDialog {
 	if sh.takeRestore(key) {
 		restore()
 		return nil
 	}
-	d := dialog.NewConfirm(sh.T("concerns.draft_title"), sh.T("concerns.draft_question"), func(ok bool) {
+	question := sh.T("concerns.draft_question")
+	if label := sh.draftLabel(key); label != "" {
+		question = sh.T("concerns.draft_question_named", "Draft", label)
+	}
+	d := dialog.NewConfirm(sh.T("concerns.draft_title"), question, func(ok bool) {
 		if ok {
 			restore()
 		} else {

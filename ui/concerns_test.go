@@ -474,6 +474,10 @@ func TestConcernDraftSurvivesAClosedWindow(t *testing.T) {
 	if f2.DraftPrompt == nil {
 		t.Fatal("reopening the form should offer the draft back")
 	}
+	// The offer names the draft as the dashboard does.
+	if txt := topDialogText(sh2); !strings.Contains(txt, "Ý kiến, kiến nghị · “Nguyễn Thị Hưởng đã phản ánh” · ") {
+		t.Errorf("the offer does not say which draft it is: %q", txt)
+	}
 	if f2.Summary.Text != "" {
 		t.Error("the draft should wait for the user's answer")
 	}

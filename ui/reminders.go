@@ -199,6 +199,25 @@ func draftItems(sh *Shell, ds []data.DraftInfo) []DraftItem {
 	return out
 }
 
+// draftLabel is the dashboard's line for the kept draft key, or "" when
+// there is none.
+func (sh *Shell) draftLabel(key string) string {
+	st := sh.Store()
+	if st == nil {
+		return ""
+	}
+	ds, err := st.Drafts()
+	if err != nil {
+		return ""
+	}
+	for _, it := range draftItems(sh, ds) {
+		if it.Key == key {
+			return it.label(sh)
+		}
+	}
+	return ""
+}
+
 // label is a draft's line on the dashboard: kind, “first words”, when.
 func (it DraftItem) label(sh *Shell) string {
 	words := it.Words

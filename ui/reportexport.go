@@ -625,7 +625,7 @@ func (x *ReportExport) exportCSVTo(q *reportRequest, list report.List, path stri
 			x.showFailure(err)
 			return
 		}
-		x.showSaved(x.sh.T("reportexport.csv_saved", "N", formatCount(rows), "Path", path), path)
+		x.showSaved(x.sh.Tn("reportexport.csv_saved", rows, "Path", path), path)
 	})
 }
 

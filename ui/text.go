@@ -68,3 +68,10 @@ func formatMB(bytes int64, l i18n.Lang) string {
 	}
 	return s
 }
+
+// Tn returns the message id for the count n: "N" is n as the user reads
+// it (thousands separated) and "Count" picks the plural form, so English
+// says "1 member" and "2 members"; Vietnamese has one form.
+func (sh *Shell) Tn(id string, n int, args ...any) string {
+	return sh.T(id, append([]any{"Count", n, "N", formatCount(n)}, args...)...)
+}

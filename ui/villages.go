@@ -128,7 +128,7 @@ func (s *VillagesScreen) line(r data.Row) (l listLine) {
 	}
 	parts := []string{s.sh.EnumText("village_kind", string(v.VillageKind))}
 	if v.Households > 0 {
-		parts = append(parts, s.sh.T("villages.households_n", "N", formatCount(v.Households)))
+		parts = append(parts, s.sh.Tn("villages.households_n", v.Households))
 	}
 	if len(v.Ethnicities) > 0 {
 		parts = append(parts, strings.Join(v.Ethnicities, ", "))
@@ -399,7 +399,7 @@ func newVillageDetail(s *VillagesScreen, v *data.Village) *VillageDetail {
 
 	facts := []string{sh.EnumText("village_kind", string(v.VillageKind))}
 	if v.Households > 0 {
-		facts = append(facts, sh.T("villages.households_n", "N", formatCount(v.Households)))
+		facts = append(facts, sh.Tn("villages.households_n", v.Households))
 	}
 	if len(v.Ethnicities) > 0 {
 		facts = append(facts, sh.T("villages.ethnicities_are", "List", strings.Join(v.Ethnicities, ", ")))
@@ -797,7 +797,7 @@ func rowLine(sh *Shell, r data.Row, inVillage bool) listLine {
 	switch r.Kind {
 	case data.KindHousehold:
 		if r.N > 0 {
-			add(sh.T("villages.members_n", "N", formatCount(r.N)))
+			add(sh.Tn("villages.members_n", r.N))
 		}
 		add(r.Phone)
 	case data.KindPerson:
@@ -817,7 +817,7 @@ func rowLine(sh *Shell, r data.Row, inVillage bool) listLine {
 		// The village and the dates; the households' names are on its page.
 		line.Title = visitTitle(sh, villageName(sh, r.Village), nil, r.Date, r.End)
 		add(r.Title)
-		add(sh.T("visits.households_n", "N", formatCount(r.N)))
+		add(sh.Tn("visits.households_n", r.N))
 	case data.KindModel:
 		add(r.Date.Display())
 		add(sh.EnumText("model_field", r.Sub))

@@ -260,7 +260,7 @@ func newVisitForm(s *VisitsScreen, v *data.FieldVisit, ctx visitContext) *VisitF
 			c.OnChanged = nil
 			c.Text = r.Title
 			if r.N > 0 {
-				c.Text += " · " + sh.T("villages.members_n", "N", formatCount(r.N))
+				c.Text += " · " + sh.Tn("villages.members_n", r.N)
 			}
 			_, on := f.picked[r.ID]
 			c.SetChecked(on)
@@ -354,7 +354,7 @@ func (f *VisitForm) datesChanged() {
 		f.Form.ShowErrors(&data.ValidationError{Kind: data.KindVisit, Fields: []data.FieldError{
 			{Field: "field.visit.to", Msg: data.MsgDateOrder, Other: "field.visit.from"}}})
 	case from != "" && to != "":
-		f.Nights.SetText(f.sh.T("visits.nights_n", "N", spanNights(from, to)))
+		f.Nights.SetText(f.sh.Tn("visits.nights_n", spanNights(from, to)))
 		f.Form.ShowErrors(nil)
 	default:
 		f.Nights.SetText("")
@@ -408,7 +408,7 @@ func (f *VisitForm) reached() int {
 
 func (f *VisitForm) showReached() {
 	if len(f.picked) == 0 {
-		f.Picked.SetText(f.sh.T("visits.picked_n", "N", "0"))
+		f.Picked.SetText(f.sh.Tn("visits.picked_n", 0))
 	} else {
 		var names []string
 		for _, h := range f.households() {
@@ -416,7 +416,7 @@ func (f *VisitForm) showReached() {
 				names = append(names, h.Name)
 			}
 		}
-		f.Picked.SetText(f.sh.T("visits.picked_names", "N", formatCount(len(f.picked)), "Names", strings.Join(names, ", ")))
+		f.Picked.SetText(f.sh.Tn("visits.picked_names", len(f.picked), "Names", strings.Join(names, ", ")))
 	}
 	if n := f.reached(); n >= 0 {
 		f.Reached.SetText(formatCount(n))
@@ -615,7 +615,7 @@ func newVisitDetail(s *VisitsScreen, v *data.FieldVisit) *VisitDetail {
 	info := facts(sh,
 		"field.visit.from", v.From.Display(),
 		"field.visit.to", v.To.Display(),
-		"visits.field.nights", sh.T("visits.nights_n", "N", v.Nights()),
+		"visits.field.nights", sh.Tn("visits.nights_n", v.Nights()),
 		"field.visit.village", village,
 		"field.visit.cadres", strings.Join(v.Cadres, ", "),
 		"visits.field.unit", v.Unit,
