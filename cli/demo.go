@@ -109,6 +109,9 @@ func (e *Env) runDemo(s *data.Store, c data.Commune, scale int, force bool) int 
 	if err != nil {
 		return e.fail(fmt.Errorf("tạo dữ liệu mẫu: %w", err))
 	}
+	if err := setDemoProfile(s, c); err != nil {
+		return e.fail(fmt.Errorf("đặt hồ sơ cán bộ mẫu: %w", err))
+	}
 	fmt.Fprintf(e.Stdout, "Xong sau %s. Đã tạo:\n", time.Since(start).Round(100*time.Millisecond))
 	rows := []struct {
 		label string
@@ -126,6 +129,26 @@ func (e *Env) runDemo(s *data.Store, c data.Commune, scale int, force bool) int 
 		fmt.Fprintf(e.Stdout, "  %-26s %8s\n", r.label, groupThousands(r.n))
 	}
 	return 0
+}
+
+// demoCadre and demoSigner are the demo store's cadre and the head of
+// the unit who signs its reports.
+const (
+	demoCadre  = "Nguyễn Văn An"
+	demoSigner = "Trần Văn Hùng"
+)
+
+// setDemoProfile gives a store without a cadre profile the demo one: a
+// cadre of the commune Party committee's Ban Xây dựng Đảng, so that a
+// report printed from the demo has the Party form (issue 16). A profile
+// already set is the user's and is kept.
+func setDemoProfile(s *data.Store, c data.Commune) error {
+	if _, ok := s.Profile(); ok {
+		return nil
+	}
+	unit, is := data.SuggestUnit(data.UnitParty, c.Name)
+	is.Signer = demoSigner
+	return s.SetProfile(data.Profile{Name: demoCadre, Unit: unit, Lang: "vi", Issuer: is})
 }
 
 // generate calls data.GenerateDemo, turning a panic into an error so the

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -168,5 +169,48 @@ func TestRemoveDemoCommand(t *testing.T) {
 	}
 	if code, out, errs := run(t, nil, "sync", "--once", "--store", dir); code != 0 || !strings.Contains(out, "Đã gửi 1,") {
 		t.Errorf("sync: code %d, %q %q", code, out, errs)
+	}
+}
+
+// TestDemoReportHasThePartyForm is issue 16's "danvan demo followed by a
+// report shows the Party form": the demo's profile is a cadre of the
+// commune Party committee's Ban Xây dựng Đảng, and a profile already set
+// is kept.
+func TestDemoReportHasThePartyForm(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	if code, out, errs := run(t, nil, "demo", "--commune", "23368", "--store", dir); code != 0 {
+		t.Fatalf("demo: %d %q %q", code, out, errs)
+	}
+	s, err := data.Open(dir, data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := s.Profile()
+	s.Close()
+	if !ok || p.UnitKind != data.UnitParty || p.Name != demoCadre || p.Signer != demoSigner ||
+		p.Unit != "Ban Xây dựng Đảng Đảng ủy xã Đăk Long" {
+		t.Fatalf("demo profile %+v (set: %v)", p, ok)
+	}
+	pdf := filepath.Join(t.TempDir(), "bao-cao.pdf")
+	if code, out, errs := run(t, nil, "report", "commune", "--store", dir, "--period", "2026", "--out", pdf); code != 0 {
+		t.Fatalf("report: %d %q %q", code, out, errs)
+	}
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("no pdftotext (apt-get install poppler-utils)")
+	}
+	b, err := exec.Command(tool, "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(b)), " ")
+	for _, want := range []string{"ĐẢNG BỘ XÃ ĐĂK LONG", "BAN XÂY DỰNG ĐẢNG", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số -BC/BXDĐ",
+		"Nơi nhận:", "TRƯỞNG BAN", demoSigner, "Người lập báo cáo: " + demoCadre} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the demo's report lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") {
+		t.Error("the demo's report has the state heading")
 	}
 }

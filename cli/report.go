@@ -177,6 +177,7 @@ func (f *reportFlags) options(s *data.Store, lang i18n.Lang) report.Options {
 		if o.Unit == "" {
 			o.Unit = p.Unit
 		}
+		o.Issuer = p.Issuer
 		if s.Actor() == "" {
 			s.SetActor(p.Name)
 		}

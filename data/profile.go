@@ -17,6 +17,8 @@ type Profile struct {
 	Unit string `json:"unit"`
 	// Lang is the interface language: "vi" (default) or "en".
 	Lang string `json:"lang"`
+	// Issuer is how the unit's documents are headed and signed.
+	Issuer
 }
 
 const metaProfile = "profile"
@@ -35,8 +37,18 @@ func (s *Store) Profile() (Profile, bool) {
 // later changes.
 func (s *Store) SetProfile(p Profile) error {
 	p.Name, p.Unit = NFC(strings.TrimSpace(p.Name)), NFC(strings.TrimSpace(p.Unit))
+	is := &p.Issuer
+	is.Parent, is.Symbol, is.Signer = NFC(strings.TrimSpace(is.Parent)), NFC(strings.TrimSpace(is.Symbol)), NFC(strings.TrimSpace(is.Signer))
+	is.SignerRole, is.Recipients = NFC(strings.TrimSpace(is.SignerRole)), NFC(strings.TrimSpace(is.Recipients))
+	var errs []FieldError
 	if p.Name == "" {
-		return &ValidationError{Kind: "profile", Fields: []FieldError{{Field: "field.profile.name", Msg: MsgRequired}}}
+		errs = append(errs, FieldError{Field: "field.profile.name", Msg: MsgRequired})
+	}
+	if is.UnitKind != "" && !is.UnitKind.Valid() {
+		errs = append(errs, FieldError{Field: "field.profile.unit_kind", Msg: MsgInvalid})
+	}
+	if len(errs) > 0 {
+		return &ValidationError{Kind: "profile", Fields: errs}
 	}
 	b, _ := json.Marshal(p)
 	if err := s.SetMeta(metaProfile, b); err != nil {

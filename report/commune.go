@@ -29,6 +29,8 @@ type CommuneReport struct {
 	Printed time.Time
 	Cadre   string
 	Unit    string
+	// Issuer heads and signs the printed report (the profile's).
+	Issuer data.Issuer
 	// Total are the whole commune's figures; Previous the comparison
 	// period's, or nil.
 	Total, Previous *data.Stats
@@ -61,7 +63,7 @@ func NewCommuneReport(s *data.Store, p Period, compare *Period, o Options) (*Com
 	o.progress(0, "stage.gather")
 	now := o.now()
 	today := data.DateOf(now)
-	c := &CommuneReport{Period: p, Compare: compare, Printed: now, Cadre: o.Cadre, Unit: o.Unit, opts: o}
+	c := &CommuneReport{Period: p, Compare: compare, Printed: now, Cadre: o.Cadre, Unit: o.Unit, Issuer: o.Issuer, opts: o}
 	if c.Cadre == "" {
 		c.Cadre = s.Actor()
 	}

@@ -22,6 +22,10 @@ type Options struct {
 	// Unit is the cadre's unit, e.g. "Đồn Biên phòng Đăk Long" or "Ban
 	// Dân vận Đảng ủy xã"; it heads the report when set.
 	Unit string
+	// Issuer is how the unit's documents are headed and signed: the
+	// Party heading for a Party body, the national one otherwise, the
+	// number line, "Nơi nhận" and the signature (the cadre's profile).
+	Issuer data.Issuer
 	// IncludeSensitive puts individual households' ethnicity and religion
 	// into the report or export. It is off by default; turning it on
 	// writes a data.AuditSensitive entry to the store's audit trail.

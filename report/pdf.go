@@ -470,61 +470,6 @@ func (d *doc) figures(rows [][2]string) {
 	d.table(t)
 }
 
-// nationalHeading draws the page-one heading of an administrative
-// document: the issuing body on the left, the national name and motto on
-// the right, and the place and date below them.
-func (d *doc) nationalHeading(body []string, place string, when time.Time) {
-	f := d.f
-	top := d.y()
-	leftW, rightX, rightW := 72.0, marginL+68, contentW-68
-	// Left: the bodies, upper case, the last one bold, underlined.
-	y := top
-	lh := lineH(10.5)
-	for i, b := range body {
-		style := ""
-		if i == len(body)-1 {
-			style = "B"
-		}
-		d.font(style, 10.5)
-		d.textColor(inkRGB)
-		for _, l := range d.lines(strings.ToUpper(nfc(b)), leftW) {
-			f.SetXY(marginL, y)
-			f.CellFormat(leftW, lh, l, "", 0, "C", false, 0, "")
-			y += lh
-		}
-	}
-	if len(body) > 0 {
-		d.drawColor(inkRGB)
-		f.SetLineWidth(0.3)
-		f.Line(marginL+leftW/2-12, y+0.8, marginL+leftW/2+12, y+0.8)
-	}
-	leftBottom := y + 2
-	// Right: national name and motto.
-	y = top
-	d.font("B", 10.5)
-	f.SetXY(rightX, y)
-	f.CellFormat(rightW, lh, tr(d.lang, "nation"), "", 0, "C", false, 0, "")
-	y += lh
-	d.font("B", 11)
-	motto := tr(d.lang, "motto")
-	f.SetXY(rightX, y)
-	f.CellFormat(rightW, lineH(11), motto, "", 0, "C", false, 0, "")
-	mw := f.GetStringWidth(motto)
-	y += lineH(11)
-	f.SetLineWidth(0.3)
-	f.Line(rightX+rightW/2-mw/2, y+0.3, rightX+rightW/2+mw/2, y+0.3)
-	y += 3
-	d.font("I", 10.5)
-	f.SetXY(rightX, y)
-	line := tr(d.lang, "place_date", nfc(place), when.Day(), int(when.Month()), when.Year())
-	if place == "" {
-		line = strings.TrimPrefix(line, ", ")
-	}
-	f.CellFormat(rightW, lh, line, "", 0, "C", false, 0, "")
-	y += lh
-	f.SetXY(marginL, math.Max(y, leftBottom)+5)
-}
-
 // title writes the report's centred title lines.
 func (d *doc) title(main, sub, period string) {
 	d.para(main, "B", 14, "C", inkRGB)

@@ -13,18 +13,16 @@ func (c *CommuneReport) WritePDF(w io.Writer) error {
 	o.progress(0.65, "stage.layout")
 	subtitle := tr(l, "commune.subtitle", c.Period.Label(l))
 	d := newDoc(l, tr(l, "commune.title")+" – "+subtitle, c.Commune.Name+" · "+c.Period.Label(l), c.Cadre, c.Printed)
-	body := []string{c.Commune.Name}
-	if c.Unit != "" {
-		body = append(body, c.Unit)
-	}
-	d.nationalHeading(body, placeName(c.Commune.Name), c.Printed)
+	d.docHeading(c.Issuer, c.Unit, c.Commune.Name, c.Printed)
 	period := tr(l, "period.line", c.Period.From.Display(), c.Period.To.Display(), c.Period.Label(l))
 	d.title(tr(l, "commune.title"), subtitle, period)
 	if c.Compare != nil {
 		d.para(tr(l, "commune.compare", c.Compare.Label(l), c.Compare.From.Display(), c.Compare.To.Display()), "I", 10, "C", inkRGB)
 		d.space(2)
 	}
-	d.labelled(marginL, contentW, tr(l, "info.cadre"), c.Cadre)
+	if c.Cadre != "" {
+		d.labelled(marginL, contentW, tr(l, "info.cadre"), c.Cadre)
+	}
 	if c.Unit != "" {
 		d.labelled(marginL, contentW, tr(l, "info.unit"), c.Unit)
 	}
@@ -135,7 +133,9 @@ func (c *CommuneReport) WritePDF(w io.Writer) error {
 		}
 		d.table(t)
 	}
-	d.signatures(c.Cadre)
+	if !d.closing(c.Issuer, c.Cadre) {
+		d.signatures(c.Cadre)
+	}
 	o.progress(0.9, "stage.write")
 	if err := d.output(w); err != nil {
 		return err

@@ -50,7 +50,7 @@ func TestVillagePDFVietnameseText(t *testing.T) {
 	mustContain(t, "village PDF", text,
 		"Làng Đăk Ang", keyPerson, "cùng nói tiếng dân tộc", "bám bản (bám trụ)",
 		"Xã Đăk Long, Tỉnh Quảng Ngãi", "ĐỒN BIÊN PHÒNG ĐĂK LONG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-		"Đăk Long, ngày 05 tháng 07 năm 2026", "BÁO CÁO TÓM TẮT", "Tình hình Làng Đăk Ang",
+		"Đăk Long, ngày 05 tháng 7 năm 2026", "BÁO CÁO TÓM TẮT", "Tình hình Làng Đăk Ang",
 		"từ ngày 01/01/2026 đến ngày 30/06/2026 (6 tháng đầu năm 2026)",
 		tr(l, "sec.general"), tr(l, "sec.chart"), tr(l, "sec.visits"), tr(l, "sec.meetings"), tr(l, "sec.concerns"), tr(l, "sec.models"),
 		tr(l, "sub.key_persons"), tr(l, "sub.cung_bam"), tr(l, "sub.visit_list"), tr(l, "sub.actions"), tr(l, "sub.open"),

@@ -21,11 +21,7 @@ func (v *VillageSummary) WritePDF(w io.Writer) error {
 	running := name + " · " + v.Period.Label(l)
 	d := newDoc(l, title, running, v.Cadre, v.Printed)
 
-	body := []string{v.Commune.Name}
-	if v.Unit != "" {
-		body = append(body, v.Unit)
-	}
-	d.nationalHeading(body, placeName(v.Commune.Name), v.Printed)
+	d.docHeading(v.Issuer, v.Unit, v.Commune.Name, v.Printed)
 	d.title(tr(l, "village.title"), tr(l, "village.subtitle", name),
 		tr(l, "period.line", v.Period.From.Display(), v.Period.To.Display(), v.Period.Label(l)))
 	if v.Sensitive {

@@ -99,6 +99,8 @@ type VillageSummary struct {
 	Printed time.Time
 	Cadre   string
 	Unit    string
+	// Issuer heads and signs the printed report (the profile's).
+	Issuer data.Issuer
 	// Stats are the store's figures for the village and period.
 	Stats *data.Stats
 	// Persons are the village's key persons, by role then name.
@@ -142,7 +144,7 @@ func NewVillageSummary(s *data.Store, village string, p Period, o Options) (*Vil
 	o.progress(0, "stage.gather")
 	now := o.now()
 	today := data.DateOf(now)
-	v := &VillageSummary{Period: p, Printed: now, Cadre: o.Cadre, Unit: o.Unit, opts: o, Sensitive: o.IncludeSensitive}
+	v := &VillageSummary{Period: p, Printed: now, Cadre: o.Cadre, Unit: o.Unit, Issuer: o.Issuer, opts: o, Sensitive: o.IncludeSensitive}
 	if v.Cadre == "" {
 		v.Cadre = s.Actor()
 	}

@@ -110,7 +110,7 @@ type autopilot struct {
 		village      string
 		timelineRows int
 	}
-	form     *ConcernForm
+	form *ConcernForm
 }
 
 // step is one move of the autopilot: act runs on the UI goroutine, then

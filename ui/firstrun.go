@@ -21,6 +21,7 @@ type ProfileStep struct {
 	Title    *widget.Label
 	Name     *widget.Entry
 	Unit     *widget.Entry
+	Issuer   *IssuerFields
 	Lang     *LangChoice
 	Error    *widget.Label
 	Continue *widget.Button
@@ -36,9 +37,12 @@ func newProfileStep(sh *Shell, prev *ProfileStep) *ProfileStep {
 	p.Name.SetPlaceHolder(sh.T("firstrun.name_placeholder"))
 	p.Unit = widget.NewEntry()
 	p.Unit.SetPlaceHolder(sh.T("firstrun.unit_placeholder"))
+	p.Issuer = newIssuerFields(sh, p.Unit)
 	if prev != nil {
 		p.Name.SetText(prev.Name.Text)
 		p.Unit.SetText(prev.Unit.Text)
+		p.Issuer.set(prev.Issuer.issuer())
+		p.Issuer.suggested = prev.Issuer.suggested
 	}
 	p.Name.OnChanged = func(string) { p.check() }
 	p.Name.OnSubmitted = func(string) { sh.Win.Canvas().Focus(p.Unit) }
@@ -53,6 +57,7 @@ func newProfileStep(sh *Shell, prev *ProfileStep) *ProfileStep {
 
 	form := widget.NewForm(
 		widget.NewFormItem(sh.T("field.profile.name")+" *", p.Name),
+		&widget.FormItem{Text: sh.T("field.profile.unit_kind"), Widget: p.Issuer.Kind, HintText: sh.T("firstrun.unit_kind_hint")},
 		widget.NewFormItem(sh.T("field.profile.unit"), p.Unit),
 		widget.NewFormItem(sh.T("settings.language"), p.Lang.Radio),
 	)
@@ -76,7 +81,7 @@ func (p *ProfileStep) submit() {
 		return
 	}
 	st := p.sh.Store()
-	prof := data.Profile{Name: p.Name.Text, Unit: p.Unit.Text, Lang: string(p.sh.Lang())}
+	prof := data.Profile{Name: p.Name.Text, Unit: p.Unit.Text, Lang: string(p.sh.Lang()), Issuer: p.Issuer.issuer()}
 	p.Continue.Disable()
 	p.sh.Go(func() error { return st.SetProfile(prof) }, func(err error) {
 		p.check()

@@ -108,6 +108,11 @@ func TestFirstRunEndToEnd(t *testing.T) {
 	}
 	test.Type(p.Name, "Y Blông")
 	test.Type(p.Unit, "Đồn Biên phòng Đăk Long")
+	// The kind of body fills in the report's heading; the unit typed stays.
+	p.Issuer.Kind.SetValue(string(data.UnitParty))
+	if p.Unit.Text != "Đồn Biên phòng Đăk Long" || p.Issuer.Parent.Text != "Đảng bộ xã Đăk Long" {
+		t.Errorf("after choosing a Party body: unit %q, parent %q", p.Unit.Text, p.Issuer.Parent.Text)
+	}
 	if p.Continue.Disabled() {
 		t.Fatal("Continue stays disabled with a name typed")
 	}
@@ -136,7 +141,8 @@ func TestFirstRunEndToEnd(t *testing.T) {
 		t.Errorf("window title %q, want %q", got, want)
 	}
 	prof, ok := sh.Store().Profile()
-	if !ok || prof.Name != "Y Blông" || prof.Unit != "Đồn Biên phòng Đăk Long" || prof.Lang != "vi" {
+	if !ok || prof.Name != "Y Blông" || prof.Unit != "Đồn Biên phòng Đăk Long" || prof.Lang != "vi" ||
+		prof.UnitKind != data.UnitParty || prof.Symbol != "BXDĐ" {
 		t.Errorf("stored profile %+v (set %v)", prof, ok)
 	}
 	if sh.Store().Actor() != "Y Blông" {

@@ -458,7 +458,7 @@ func (q *reportRequest) csvName(slugList string, dated bool) string {
 func (q *reportRequest) options(st *data.Store, progress func(float64, string)) report.Options {
 	o := report.Options{Lang: q.lang, IncludeSensitive: q.sensitive, Now: q.now, Progress: progress}
 	if p, ok := st.Profile(); ok {
-		o.Cadre, o.Unit = p.Name, p.Unit
+		o.Cadre, o.Unit, o.Issuer = p.Name, p.Unit, p.Issuer
 	}
 	return o
 }

@@ -46,6 +46,8 @@ type Settings struct {
 	Demo *DemoPanel
 	// Reminders turns the desktop reminders on or off.
 	Reminders *widget.Check
+	// Issuer are the profile's fields that head and sign reports.
+	Issuer *IssuerFields
 
 	content *container.Scroll
 }
@@ -58,6 +60,8 @@ func newSettings(sh *Shell) *Settings {
 	s.Profile = NewForm(sh, s.SaveForm)
 	s.Profile.Add("field.profile.name", s.Name, Filled(s.Name))
 	s.Profile.Add("field.profile.unit", s.Unit, nil)
+	s.Issuer = newIssuerFields(sh, s.Unit)
+	s.Issuer.addTo(s.Profile)
 	s.Name.OnChanged = func(string) { s.Profile.Check() }
 	s.ProfileStatus = widget.NewLabel("")
 	s.ProfileStatus.Importance = widget.SuccessImportance
@@ -118,6 +122,7 @@ func (s *Settings) Refresh() {
 	p, _ := st.Profile()
 	s.Name.SetText(p.Name)
 	s.Unit.SetText(p.Unit)
+	s.Issuer.set(p.Issuer)
 	s.Profile.Check()
 	s.ProfileStatus.Hide()
 	s.list = cloneChecklist(st.Checklist())
@@ -153,7 +158,7 @@ func (s *Settings) SaveForm() {
 	if st == nil || s.Profile.Save.Disabled() {
 		return
 	}
-	p := data.Profile{Name: s.Name.Text, Unit: s.Unit.Text, Lang: string(s.sh.Lang())}
+	p := data.Profile{Name: s.Name.Text, Unit: s.Unit.Text, Lang: string(s.sh.Lang()), Issuer: s.Issuer.issuer()}
 	s.ProfileStatus.Hide()
 	s.sh.Go(func() error { return st.SetProfile(p) }, func(err error) {
 		if !s.Profile.ShowErrors(err) {

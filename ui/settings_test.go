@@ -117,6 +117,42 @@ func TestSettingsProfileAndStore(t *testing.T) {
 	}
 }
 
+// TestSettingsUnitKindSuggestsTheHeading: choosing the kind of body
+// fills in the unit's name, the body above it, the number's symbol, the
+// signer's title and "Nơi nhận" from the commune's name; a field the user
+// typed stays as typed; Save stores them all with the profile.
+func TestSettingsUnitKindSuggestsTheHeading(t *testing.T) {
+	sh := newTestShell(t, "")
+	firstRun(t, sh, "Nguyễn Văn An")
+	s := settings(t, sh)
+	is := s.Issuer
+	s.Unit.SetText("")
+	is.Kind.SetValue(string(data.UnitState))
+	if s.Unit.Text != "Ủy ban nhân dân xã Đăk Long" || is.Symbol.Text != "UBND" || is.Parent.Text != "" ||
+		!strings.Contains(is.SignerRole.Text, "Chủ tịch") {
+		t.Errorf("state body: unit %q, symbol %q, parent %q, signer %q", s.Unit.Text, is.Symbol.Text, is.Parent.Text, is.SignerRole.Text)
+	}
+	is.Symbol.SetText("VP")
+	is.Kind.SetValue(string(data.UnitParty))
+	if s.Unit.Text != "Ban Xây dựng Đảng Đảng ủy xã Đăk Long" || is.Parent.Text != "Đảng bộ xã Đăk Long" || is.Symbol.Text != "VP" ||
+		is.SignerRole.Text != "Trưởng ban" {
+		t.Errorf("Party body: unit %q, parent %q, symbol %q (typed VP), signer %q", s.Unit.Text, is.Parent.Text, is.Symbol.Text, is.SignerRole.Text)
+	}
+	is.Signer.SetText("Trần Văn Hùng")
+	test.Tap(s.Profile.Save)
+	sh.wait()
+	p, _ := sh.Store().Profile()
+	if p.UnitKind != data.UnitParty || p.Unit != "Ban Xây dựng Đảng Đảng ủy xã Đăk Long" || p.Symbol != "VP" || p.Signer != "Trần Văn Hùng" ||
+		!strings.Contains(p.Recipients, "Ban Thường vụ Đảng ủy xã Đăk Long") {
+		t.Errorf("stored profile %+v", p)
+	}
+	// Shown again as stored.
+	s.Refresh()
+	if is.Kind.Value() != string(data.UnitParty) || is.Signer.Text != "Trần Văn Hùng" {
+		t.Errorf("shown again: kind %q, signer %q", is.Kind.Value(), is.Signer.Text)
+	}
+}
+
 func TestSettingsChecklist(t *testing.T) {
 	sh := newTestShell(t, "")
 	firstRun(t, sh, "Nguyễn Văn An")
