@@ -452,7 +452,7 @@ func (d *ConcernDetail) openStatusDialog() {
 	sd.Form.AddRow(widget.NewLabel(sh.T("concerns.status_now", "Status", sh.EnumText("status", string(d.Concern.Status)))))
 	sd.Form.Add("field.concern.status", sd.Status, func() bool { return sd.Status.Value() != "" })
 	sd.acceptedBox = container.NewVBox()
-	sub := &Form{sh: sh, Box: sd.acceptedBox, errs: sd.Form.errs}
+	sub := &Form{sh: sh, Box: sd.acceptedBox, errs: sd.Form.errs, labels: sd.Form.labels}
 	sub.Add(data.FieldAccepted, sd.Accepted, nil)
 	sub.AddRow(hintLabel(sh.T("concerns.status_accepted_hint")))
 	sd.forwardBox = container.NewVBox()

@@ -256,11 +256,41 @@ type Form struct {
 	errs     map[string]*canvas.Text
 	required []func() bool
 	order    []fyne.Focusable
+	// labels is the column of field labels, as wide as the widest one so
+	// that every field starts at the same x (in English "Other
+	// households reached" is wider than the Vietnamese labels).
+	labels *labelColumn
+}
+
+// labelColumn lays out one label of a form's label column: every label
+// of the column gets the width of the widest, and at least min.
+type labelColumn struct {
+	min    float32
+	labels []fyne.CanvasObject
+}
+
+func (c *labelColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := c.min
+	for _, l := range c.labels {
+		w = max(w, l.MinSize().Width)
+	}
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (c *labelColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
 }
 
 // NewForm returns an empty form whose Save button calls save.
 func NewForm(sh *Shell, save func()) *Form {
-	f := &Form{sh: sh, Box: container.NewVBox(), errs: map[string]*canvas.Text{}}
+	f := &Form{sh: sh, Box: container.NewVBox(), errs: map[string]*canvas.Text{}, labels: &labelColumn{min: 170}}
 	f.Save = widget.NewButtonWithIcon(sh.T("btn.save"), theme.DocumentSaveIcon(), save)
 	f.Save.Importance = widget.HighImportance
 	return f
@@ -279,7 +309,8 @@ func (f *Form) Add(labelID string, w fyne.CanvasObject, filled func() bool) {
 	errText.TextSize = theme.CaptionTextSize()
 	errText.Hide()
 	f.errs[labelID] = errText
-	f.Box.Add(container.NewBorder(nil, nil, container.New(widthLayout{170}, label), nil, w))
+	f.labels.labels = append(f.labels.labels, label)
+	f.Box.Add(container.NewBorder(nil, nil, container.New(f.labels, label), nil, w))
 	f.Box.Add(errText)
 	if fo, ok := w.(fyne.Focusable); ok {
 		f.order = append(f.order, fo)

@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"fmt"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"danvan/i18n"
 )
@@ -31,5 +35,37 @@ func TestCountsAgreeWithTheirNumber(t *testing.T) {
 		if got := sh.Tn(c.id, c.n); got != c.want {
 			t.Errorf("%s %s(%d) = %q, want %q", c.lang, c.id, c.n, got, c.want)
 		}
+	}
+}
+
+// TestFormFieldsLineUpInEnglish: every field of a form starts at the same
+// x, the widest label's (issue 15's screens showed "Other households
+// reached" pushing its field to the right of the others).
+func TestFormFieldsLineUpInEnglish(t *testing.T) {
+	sh, s, _, _ := visitSetup(t)
+	sh.SetLang(i18n.EN)
+	s = showScreen[*VisitsScreen](t, sh, "visits")
+	s.New()
+	sh.wait()
+	f := s.Form.Form
+	xs := map[float32][]string{}
+	for i, o := range f.Box.Objects {
+		row, ok := o.(*fyne.Container)
+		if !ok || len(row.Objects) != 2 {
+			continue
+		}
+		// A labelled row: the field, then its label's column.
+		field, col := row.Objects[0], row.Objects[1]
+		lc, ok := col.(*fyne.Container)
+		if !ok || len(lc.Objects) != 1 {
+			continue
+		}
+		if _, ok := lc.Objects[0].(*widget.Label); !ok {
+			continue
+		}
+		xs[field.Position().X] = append(xs[field.Position().X], fmt.Sprint(i))
+	}
+	if len(xs) != 1 {
+		t.Errorf("the fields start at %d different x: %v", len(xs), xs)
 	}
 }
