@@ -239,6 +239,7 @@ func (e *Env) runReport(args []string) int {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintln(e.Stderr, "Cách dùng:\n  danvan report village --village ID|TÊN (--period KỲ | --from NGÀY --to NGÀY) --out TỆP [--format pdf|xlsx]")
 		fmt.Fprintln(e.Stderr, "  danvan report commune (--period KỲ | --from NGÀY --to NGÀY) [--compare KỲ|truoc|cung-ky] --out TỆP [--format pdf|xlsx]")
+		fmt.Fprintln(e.Stderr, "  danvan report minutes --meeting ID|latest --out TỆP")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			return 0
 		}
@@ -252,6 +253,8 @@ func (e *Env) runReport(args []string) int {
 		return e.runCommuneReport(args[1:])
 	case "locks", "da-chot":
 		return e.runReportLocks(args[1:])
+	case "minutes", "bien-ban":
+		return e.runMinutes(args[1:])
 	}
 	fmt.Fprintf(e.Stderr, "Lỗi: loại báo cáo %q không có: chọn village (tóm tắt tình hình thôn) hoặc commune (báo cáo định kỳ của xã).\n", args[0])
 	return 2
@@ -319,6 +322,64 @@ func (e *Env) runVillageReport(args []string) int {
 		if sum.Sensitive {
 			fmt.Fprintln(e.Stdout, "Báo cáo có thông tin nhạy cảm (dân tộc, tôn giáo của từng hộ); việc in đã được ghi vào nhật ký.")
 		}
+		return nil
+	}())
+}
+
+// runMinutes prints the biên bản of a hội nghị thôn as a PDF (report
+// minutes --meeting ID, or "latest" for the newest one).
+func (e *Env) runMinutes(args []string) int {
+	f := e.newReportFlags("danvan report minutes")
+	meeting := f.fs.String("meeting", "", "mã cuộc hội nghị thôn, hoặc latest: cuộc gần nhất")
+	f.fs.Usage = func() {
+		fmt.Fprintf(e.Stderr, "Cách dùng: danvan report minutes --meeting ID|latest --out TỆP\n\n")
+		fmt.Fprintf(e.Stderr, "In biên bản hội nghị thôn (số hộ dự, đủ điều kiện hay không, kết quả biểu quyết từng nội dung).\n\nTùy chọn:\n")
+		f.fs.PrintDefaults()
+	}
+	if code := f.parse(args); code >= 0 {
+		return code
+	}
+	return e.reportResult(f, func() error {
+		if f.fs.NArg() > 0 {
+			return badArg("Tham số thừa: %s", strings.Join(f.fs.Args(), " "))
+		}
+		id := strings.TrimSpace(*meeting)
+		if id == "" {
+			return badArg("Thiếu --meeting: hãy cho biết mã cuộc hội nghị thôn, hoặc latest.")
+		}
+		lang, err := f.langOf()
+		if err != nil {
+			return err
+		}
+		s, err := e.openExisting(f)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if id == "latest" {
+			id = ""
+			for _, r := range s.Find(data.Filter{Kind: data.KindMeeting, Sub: string(data.MeetingAssembly)}, data.ByDateDesc) {
+				id = r.ID
+				break
+			}
+			if id == "" {
+				return badArg("Xã chưa ghi cuộc hội nghị thôn nào.")
+			}
+		}
+		mn, err := report.NewMinutes(s, id, f.options(s, lang))
+		switch {
+		case errors.Is(err, data.ErrNotFound):
+			return badArg("Không có cuộc gặp, hội nghị mã %q.", id)
+		case errors.Is(err, report.ErrNotAssembly):
+			return badArg("Cuộc %q không phải hội nghị thôn: chỉ hội nghị thôn có biên bản theo mẫu này.", id)
+		case err != nil:
+			return err
+		}
+		size, err := writeOut(*f.out, mn.WritePDF)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Đã lưu biên bản hội nghị %s ngày %s vào %s (%s).\n", mn.Village, mn.Meeting.Date.Display(), *f.out, kb(size))
 		return nil
 	}())
 }

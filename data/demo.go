@@ -894,6 +894,7 @@ func (g *demoGen) meeting(dv *demoVillage, kind MeetingKind) *Meeting {
 		attend(dv.persons[RoleSecretary])
 		attendName(g.cadre(2))
 		m.HouseholdsTotal = dv.v.Households
+		m.VoteForm = VoteAtMeeting
 		m.HouseholdsPresent = m.HouseholdsTotal * g.between(55, 95) / 100
 		m.HeadCount = m.HouseholdsPresent + m.HouseholdsPresent*g.between(0, 40)/100
 		for _, cat := range g.agendaCategories() {
@@ -902,6 +903,10 @@ func (g *demoGen) meeting(dv *demoVillage, kind MeetingKind) *Meeting {
 		m.Signatories = []string{head.Name, dv.persons[RoleSecretary].Name}
 		if ago > 3 || g.chance(50) {
 			m.Forwarded = g.day(max(0, ago-g.between(1, 5)))
+			// The commune recognises the decisions about a week later.
+			if r := m.Forwarded.AddDays(7); r <= g.today {
+				m.Recognised = r
+			}
 		}
 	case MeetingDialogue:
 		m.Chair = g.chairman

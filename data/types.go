@@ -412,8 +412,12 @@ type Meeting struct {
 	Agenda      []AgendaItem `json:"agenda,omitempty"`
 	Actions     []Action     `json:"actions,omitempty"`
 	Signatories []string     `json:"signatories,omitempty"`
-	Forwarded   Date         `json:"forwarded,omitempty"`
-	Notes       string       `json:"notes,omitempty"`
+	// Forwarded is when a hội nghị thôn's minutes went to the commune;
+	// Recognised when the commune People's Committee recognised what the
+	// assembly decided (Luật Thực hiện dân chủ ở cơ sở 2022).
+	Forwarded  Date   `json:"forwarded,omitempty"`
+	Recognised Date   `json:"recognised,omitempty"`
+	Notes      string `json:"notes,omitempty"`
 }
 
 // Kind returns KindMeeting.

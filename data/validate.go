@@ -187,6 +187,19 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 		if o.VoteForm != "" {
 			c.oneOf("field.meeting.vote_form", o.VoteForm, VoteForms)
 		}
+		// The minutes go to the commune after the assembly, and the
+		// commune recognises them after it received them.
+		c.date("meetings.field.forwarded", o.Forwarded, false)
+		c.date("meetings.field.recognised", o.Recognised, false)
+		if o.Forwarded.Valid() && o.Date.Valid() && o.Forwarded < o.Date {
+			c.add("meetings.field.forwarded", MsgDateOrder, "field.meeting.date")
+		}
+		if o.Recognised.Valid() && o.Forwarded.Valid() && o.Recognised < o.Forwarded {
+			c.add("meetings.field.recognised", MsgDateOrder, "meetings.field.forwarded")
+		}
+		if o.Recognised.Valid() && !o.Forwarded.Valid() {
+			c.add("meetings.field.forwarded", MsgRequired, "")
+		}
 		c.nonNegative("field.meeting.households_total", o.HouseholdsTotal)
 		c.nonNegative("field.meeting.households_present", o.HouseholdsPresent)
 		if o.HouseholdsPresent > o.HouseholdsTotal && o.HouseholdsTotal >= 0 && o.MeetingKind == MeetingAssembly {

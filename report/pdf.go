@@ -504,9 +504,15 @@ func (d *doc) notice(s string) {
 	d.f.SetXY(marginL, y+h+2)
 }
 
-// signatures writes the two signature blocks side by side, kept on one
-// page: confirmation on the left, the author on the right.
+// signatures draws the confirmation and author signature blocks, with
+// the author's name under the author's.
 func (d *doc) signatures(author string) {
+	d.signPair([2]string{tr(d.lang, "sign.confirm"), tr(d.lang, "sign.author")}, [2]string{"", author})
+}
+
+// signPair draws two signature blocks side by side: each title in bold,
+// "(ký, ghi rõ họ tên)" under it, room to sign, and the name if known.
+func (d *doc) signPair(titles, names [2]string) {
 	d.flush(42)
 	d.space(6)
 	d.ensure(42)
@@ -514,20 +520,20 @@ func (d *doc) signatures(author string) {
 	y := d.y()
 	w := contentW / 2
 	lh := lineH(10.5)
-	for i, title := range []string{tr(d.lang, "sign.confirm"), tr(d.lang, "sign.author")} {
+	for i, title := range titles {
 		x := marginL + float64(i)*w
 		d.font("B", 10.5)
 		d.textColor(inkRGB)
 		f.SetXY(x, y)
-		f.CellFormat(w, lh, title, "", 0, "C", false, 0, "")
+		f.CellFormat(w, lh, strings.ToUpper(nfc(title)), "", 0, "C", false, 0, "")
 		d.font("I", 9.5)
 		f.SetXY(x, y+lh)
 		f.CellFormat(w, lh, tr(d.lang, "sign.hint"), "", 0, "C", false, 0, "")
-	}
-	if author != "" {
-		d.font("B", 10.5)
-		f.SetXY(marginL+w, y+2*lh+22)
-		f.CellFormat(w, lh, nfc(author), "", 0, "C", false, 0, "")
+		if names[i] != "" {
+			d.font("B", 10.5)
+			f.SetXY(x, y+2*lh+22)
+			f.CellFormat(w, lh, nfc(names[i]), "", 0, "C", false, 0, "")
+		}
 	}
 	f.SetXY(marginL, y+2*lh+22+lh)
 }

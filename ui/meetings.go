@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"danvan/data"
+	"danvan/report"
 )
 
 // This file holds the "Gặp gỡ – Hội nghị" screen: meetings with elders
@@ -199,6 +200,42 @@ type MeetingDetail struct {
 	Actions []*widget.Check
 	// RaisedForm is the concern form opened by RaiseConcern, if any.
 	RaisedForm *ConcernForm
+	// Minutes saves a hội nghị thôn's biên bản as a PDF (nil for other
+	// meetings).
+	Minutes *widget.Button
+}
+
+// saveMinutes asks where to save the meeting's biên bản and writes it
+// there as a PDF, then says where it is.
+func (d *MeetingDetail) saveMinutes(village string) {
+	sh := d.sh
+	name := "bien-ban-hoi-nghi-" + data.Slug(village) + "-" + string(d.Meeting.Date) + ".pdf"
+	chooseSavePath(sh, name, func(path string) { d.writeMinutes(path) })
+}
+
+// writeMinutes writes the meeting's biên bản to path.
+func (d *MeetingDetail) writeMinutes(path string) {
+	sh := d.sh
+	st := sh.Store()
+	id := d.Meeting.ID
+	sh.Go(func() error {
+		o := report.Options{Lang: sh.Lang()}
+		if p, ok := st.Profile(); ok {
+			o.Cadre, o.Unit, o.Issuer = p.Name, p.Unit, p.Issuer
+		}
+		mn, err := report.NewMinutes(st, id, o)
+		if err != nil {
+			return err
+		}
+		return writeAtomic(path, false, mn.WritePDF)
+	}, func(err error) {
+		if err != nil {
+			dropEmpty(path)
+			sh.ShowError(err)
+			return
+		}
+		showSaved(sh, sh.T("meetings.minutes_saved", "Path", path), path)
+	})
 }
 
 func newMeetingDetail(s *MeetingsScreen, v *meetingView) *MeetingDetail {
@@ -248,6 +285,7 @@ func newMeetingDetail(s *MeetingsScreen, v *meetingView) *MeetingDetail {
 		textRow(sh.T("meetings.field.topics"), strings.Join(topics, ", ")),
 		textRow(sh.T("meetings.field.signatories"), strings.Join(m.Signatories, ", ")),
 		textRow(sh.T("meetings.field.forwarded"), m.Forwarded.Display()),
+		textRow(sh.T("meetings.field.recognised"), m.Recognised.Display()),
 		textRow(sh.T("meetings.field.notes"), m.Notes),
 	)
 
@@ -291,6 +329,13 @@ func newMeetingDetail(s *MeetingsScreen, v *meetingView) *MeetingDetail {
 		body.Add(link)
 	}
 	bar := container.NewHBox(d.Back, layout.NewSpacer(), d.RaiseConcern, d.Edit, d.Delete)
+	if m.MeetingKind == data.MeetingAssembly {
+		// The biên bản in the official form (report.Minutes).
+		d.Minutes = widget.NewButtonWithIcon(sh.T("meetings.print_minutes"), theme.DocumentPrintIcon(), func() {
+			d.saveMinutes(v.village)
+		})
+		bar = container.NewHBox(d.Back, layout.NewSpacer(), d.Minutes, d.RaiseConcern, d.Edit, d.Delete)
+	}
 	d.Content = container.NewBorder(bar, nil, nil, nil, formScroll(body))
 	return d
 }
@@ -380,7 +425,7 @@ type MeetingForm struct {
 	Kind *EnumSelect
 	// VoteForm is how a hội nghị thôn's households voted.
 	VoteForm                           *EnumSelect
-	Date, Forwarded                    *DateField
+	Date, Forwarded, Recognised        *DateField
 	Village                            *villageChoice
 	Chair                              *widget.SelectEntry
 	Persons                            *widget.CheckGroup
@@ -421,6 +466,7 @@ type meetingDraft struct {
 	Agenda                     []agendaDraft
 	Actions                    []actionDraft
 	Signatories, Forwarded     string
+	Recognised                 string
 	Notes                      string
 }
 
@@ -506,6 +552,7 @@ func (f *MeetingForm) build() {
 	f.Signatories = newTextInput(changed)
 	f.Signatories.PlaceHolder = sh.T("meetings.names_placeholder")
 	f.Forwarded = newDateInput(sh, f.changed)
+	f.Recognised = newDateInput(sh, f.changed)
 	f.Notes = newTextInput(changed)
 	f.Notes.MultiLine = true
 	f.Notes.Wrapping = fyne.TextWrapWord
@@ -543,7 +590,8 @@ func (f *MeetingForm) build() {
 	f.Form.Add("meetings.field.actions", container.NewVBox(f.Actions.Box, container.NewHBox(f.AddAction)), nil)
 	f.assemblyRows = append(f.assemblyRows,
 		addToggledRow(f.Form, "meetings.field.signatories", f.Signatories),
-		addToggledRow(f.Form, "meetings.field.forwarded", f.Forwarded))
+		addToggledRow(f.Form, "meetings.field.forwarded", f.Forwarded),
+		addToggledRow(f.Form, "meetings.field.recognised", f.Recognised))
 	f.Form.Add("meetings.field.notes", f.Notes, nil)
 }
 
@@ -569,7 +617,7 @@ func (f *MeetingForm) initial() meetingDraft {
 		Kind: string(m.MeetingKind), Date: m.Date.Display(), Village: m.Village, Chair: m.Chair,
 		HeadCount: countText(m.HeadCount), Total: countText(m.HouseholdsTotal), Present: countText(m.HouseholdsPresent),
 		Language: m.Language, Interpreter: m.Interpreter, Topics: m.Topics, VoteForm: m.VoteForm,
-		Signatories: strings.Join(m.Signatories, ", "), Forwarded: m.Forwarded.Display(), Notes: m.Notes,
+		Signatories: strings.Join(m.Signatories, ", "), Forwarded: m.Forwarded.Display(), Recognised: m.Recognised.Display(), Notes: m.Notes,
 	}
 	var names []string
 	for _, a := range m.Attendees {
@@ -625,6 +673,7 @@ func (f *MeetingForm) fill(d meetingDraft) {
 	}
 	f.Signatories.SetText(d.Signatories)
 	f.Forwarded.SetText(d.Forwarded)
+	f.Recognised.SetText(d.Recognised)
 	f.Notes.SetText(d.Notes)
 	f.showPersons()
 	f.filling = false
@@ -637,7 +686,7 @@ func (f *MeetingForm) snapshot() meetingDraft {
 		Kind: f.Kind.Value(), Date: f.Date.Text, Village: f.Village.Value(), Chair: f.Chair.Text,
 		Names: f.Names.Text, HeadCount: f.HeadCount.Text, Total: f.Total.Text, Present: f.Present.Text,
 		Language: f.Language.Text, Interpreter: f.Interpreter.Text, Topics: f.topics(), VoteForm: f.VoteForm.Value(),
-		Signatories: f.Signatories.Text, Forwarded: f.Forwarded.Text, Notes: f.Notes.Text,
+		Signatories: f.Signatories.Text, Forwarded: f.Forwarded.Text, Recognised: f.Recognised.Text, Notes: f.Notes.Text,
 	}
 	for id, on := range f.wantPersons {
 		if on {
@@ -770,12 +819,13 @@ func (f *MeetingForm) meeting() (*data.Meeting, []data.FieldError) {
 	if strings.TrimSpace(f.HeadCount.Text) == "" {
 		m.HeadCount = len(m.Attendees)
 	}
-	m.HouseholdsTotal, m.HouseholdsPresent, m.Signatories, m.Forwarded = 0, 0, nil, ""
+	m.HouseholdsTotal, m.HouseholdsPresent, m.Signatories, m.Forwarded, m.Recognised = 0, 0, nil, "", ""
 	if m.MeetingKind == data.MeetingAssembly {
 		m.HouseholdsTotal, errs = parseCountInput(f.Total, "field.meeting.households_total", errs)
 		m.HouseholdsPresent, errs = parseCountInput(f.Present, "field.meeting.households_present", errs)
 		m.Signatories = splitList(f.Signatories.Text)
 		m.Forwarded, errs = parseDateInput(f.Forwarded, "meetings.field.forwarded", errs)
+		m.Recognised, errs = parseDateInput(f.Recognised, "meetings.field.recognised", errs)
 	}
 	m.Language = strings.TrimSpace(f.Language.Text)
 	m.Interpreter = strings.TrimSpace(f.Interpreter.Text)

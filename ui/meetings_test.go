@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -274,5 +276,51 @@ func TestAssemblyDecisionNeedsMostOfAllHouseholds(t *testing.T) {
 	a.VotesFor, a.VotesAgainst = 51, 9
 	if shown := allTexts(agendaView(sh, m, a)); !strings.Contains(shown, "Thông qua: 51/100") {
 		t.Errorf("51 of 100 households in favour shown as:\n%s", shown)
+	}
+}
+
+// TestAssemblyMinutesSavedAsPDF: a hội nghị thôn's page prints its biên
+// bản (report.Minutes) to the file chosen and says where it is; other
+// meetings have no such button.
+func TestAssemblyMinutesSavedAsPDF(t *testing.T) {
+	sh := fieldShell(t)
+	p := newConcernPlace(t, sh)
+	dir, names := fakeSaveDialog(t)
+	m := &data.Meeting{MeetingKind: data.MeetingAssembly, Date: "2026-03-15", Village: p.remote.ID, Chair: "A Thoong",
+		HouseholdsTotal: 80, HouseholdsPresent: 62, VoteForm: data.VoteBallot, Signatories: []string{"A Thoong", "Y Blưm"},
+		Agenda: []data.AgendaItem{{Category: data.AgendaDecide, Title: "Góp ngày công làm đường", VotesFor: 55, VotesAgainst: 4}}}
+	elders := &data.Meeting{MeetingKind: data.MeetingElders, Date: "2026-03-16", Village: p.remote.ID}
+	mustSave(t, sh, m)
+	mustSave(t, sh, elders)
+	s := openMeetingsScreen(t, sh)
+	s.Open(elders.ID)
+	sh.wait()
+	if s.Detail.Minutes != nil {
+		t.Error("a meeting with elders offers minutes of a hội nghị thôn")
+	}
+	s.Open(m.ID)
+	sh.wait()
+	d := s.Detail
+	if d.Minutes == nil {
+		t.Fatal("the hội nghị thôn's page has no In biên bản")
+	}
+	test.Tap(d.Minutes)
+	sh.wait()
+	if len(*names) != 1 || !strings.HasPrefix((*names)[0], "bien-ban-hoi-nghi-lang-dak-me-2026-03-15") {
+		t.Fatalf("names suggested %v", *names)
+	}
+	path := filepath.Join(dir, (*names)[0])
+	if got := topDialogText(sh); !strings.Contains(got, path) {
+		t.Errorf("the saved message %q does not say where", got)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Skipf("pdftotext: %v", err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"BIÊN BẢN", "Hội nghị Làng Đăk Mế", "62/80 = 77,5%", "55 4 55/80 = 68,7% Thông qua", "Phát phiếu lấy ý kiến"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the minutes lack %q", want)
+		}
 	}
 }

@@ -767,14 +767,18 @@ func (x *ReportExport) detectPrinter() {
 }
 
 // showSaved says where the file was saved, with a button to open it.
-func (x *ReportExport) showSaved(msg, path string) {
-	open := widget.NewButtonWithIcon(x.sh.T("reportexport.open_file"), theme.FileIcon(), func() {
+func (x *ReportExport) showSaved(msg, path string) { showSaved(x.sh, msg, path) }
+
+// showSaved says msg (where a file was saved) with a button that opens
+// the file at path.
+func showSaved(sh *Shell, msg, path string) {
+	open := widget.NewButtonWithIcon(sh.T("reportexport.open_file"), theme.FileIcon(), func() {
 		if err := openURL(fileURL(path)); err != nil {
-			x.sh.ShowError(err)
+			sh.ShowError(err)
 		}
 	})
 	content := container.NewVBox(container.New(widthLayout{460}, wrapLabel(msg)), container.NewHBox(open))
-	x.sh.ShowDialog(dialog.NewCustom(x.sh.T("reportexport.saved_title"), x.sh.T("btn.close"), content, x.sh.Win))
+	sh.ShowDialog(dialog.NewCustom(sh.T("reportexport.saved_title"), sh.T("btn.close"), content, sh.Win))
 }
 
 // showFailure says, in the user's language, why nothing was made.
