@@ -30,8 +30,8 @@ type Minutes struct {
 	Printed time.Time
 	// Quorate and QuorumKnown are data.Meeting.Quorate's answer.
 	Quorate, QuorumKnown bool
-	Items               []MinutesItem
-	opts                Options
+	Items                []MinutesItem
+	opts                 Options
 }
 
 // MinutesItem is an agenda item with the verdict on its vote.
