@@ -263,16 +263,23 @@ type Form struct {
 }
 
 // labelColumn lays out one label of a form's label column: every label
-// of the column gets the width of the widest, and at least min.
+// of the column gets the width of the widest one shown, and at least min.
 type labelColumn struct {
 	min    float32
-	labels []fyne.CanvasObject
+	labels []labelInRow
 }
+
+// labelInRow is a field's label and the row that holds it: a hidden
+// row's label (the hội nghị thôn's fields of another meeting) does not
+// widen the column.
+type labelInRow struct{ label, row fyne.CanvasObject }
 
 func (c *labelColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	w := c.min
 	for _, l := range c.labels {
-		w = max(w, l.MinSize().Width)
+		if l.row.Visible() {
+			w = max(w, l.label.MinSize().Width)
+		}
 	}
 	h := float32(0)
 	for _, o := range objs {
@@ -309,8 +316,9 @@ func (f *Form) Add(labelID string, w fyne.CanvasObject, filled func() bool) {
 	errText.TextSize = theme.CaptionTextSize()
 	errText.Hide()
 	f.errs[labelID] = errText
-	f.labels.labels = append(f.labels.labels, label)
-	f.Box.Add(container.NewBorder(nil, nil, container.New(f.labels, label), nil, w))
+	row := container.NewBorder(nil, nil, container.New(f.labels, label), nil, w)
+	f.labels.labels = append(f.labels.labels, labelInRow{label, row})
+	f.Box.Add(row)
 	f.Box.Add(errText)
 	if fo, ok := w.(fyne.Focusable); ok {
 		f.order = append(f.order, fo)
