@@ -24,7 +24,7 @@ DEMO_SCALE   ?= 1
 # store (danvan demo also refuses a store that is enrolled or holds records).
 DEMO_STORE   ?= $(CURDIR)/demo-store
 
-.PHONY: deps build run test test-nocgo test-gui screenshots demo bench package windows-exe test-windows-exe linux-package servers
+.PHONY: deps build run test test-nocgo test-gui screenshots samples demo bench package windows-exe test-windows-exe linux-package servers
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -71,6 +71,10 @@ test-gui: deps build
 # into docs/screenshots/.
 screenshots: deps build
 	scripts/screenshots.sh $(CURDIR)/danvan $(CURDIR)/docs/screenshots
+
+# The sample documents of README, from demo data, into docs/samples/.
+samples: deps build
+	scripts/samples.sh $(CURDIR)/danvan $(CURDIR)/docs/samples
 
 demo: deps build
 	./danvan demo --commune $(DEMO_COMMUNE) --scale $(DEMO_SCALE) --store $(DEMO_STORE)
