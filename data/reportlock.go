@@ -33,6 +33,9 @@ type ReportLock struct {
 	PDFSHA256 string    `json:"pdf_sha256"`
 	By        string    `json:"by"`
 	Unit      string    `json:"unit,omitempty"`
+	// Narrative is the report's text as sent, by section (see
+	// report.NarrativeSections).
+	Narrative map[string]string `json:"narrative,omitempty"`
 	At        time.Time `json:"at"`
 	Device    string    `json:"device,omitempty"`
 }
@@ -140,4 +143,35 @@ func (s *Store) ReportLocks() ([]ReportLock, error) {
 		return out[i].Report < out[j].Report
 	})
 	return out, nil
+}
+
+// narrativeKey is the meta key of the report's text being written for a
+// period, before it is locked.
+func narrativeKey(report, period string) string { return "narrative/" + report + "/" + period }
+
+// Narrative returns the text written so far for the report of period, by
+// section, or nil when none was written.
+func (s *Store) Narrative(report, period string) map[string]string {
+	var n map[string]string
+	if b := s.Meta(narrativeKey(report, period)); b != nil && json.Unmarshal(b, &n) == nil {
+		return n
+	}
+	return nil
+}
+
+// SetNarrative keeps the text written for the report of period, by
+// section (NFC, trimmed; empty sections dropped). It stays on this
+// laptop until the report is locked with it.
+func (s *Store) SetNarrative(report, period string, n map[string]string) error {
+	clean := map[string]string{}
+	for k, v := range n {
+		if v = NFC(strings.TrimSpace(v)); v != "" {
+			clean[k] = v
+		}
+	}
+	b, err := json.Marshal(clean)
+	if err != nil {
+		return fmt.Errorf("keep the report text of %s %s: %w", report, period, err)
+	}
+	return s.SetMeta(narrativeKey(report, period), b)
 }

@@ -41,6 +41,9 @@ type CommuneReport struct {
 	// Adjustments lists those that the records give differently today.
 	Locked      *data.ReportLock
 	Adjustments []Adjustment
+	// Narrative is the report's text by section (NarrativeSections): the
+	// locked text for a locked period, else Options.Narrative.
+	Narrative map[string]string
 
 	opts Options
 }
@@ -63,7 +66,7 @@ func NewCommuneReport(s *data.Store, p Period, compare *Period, o Options) (*Com
 	o.progress(0, "stage.gather")
 	now := o.now()
 	today := data.DateOf(now)
-	c := &CommuneReport{Period: p, Compare: compare, Printed: now, Cadre: o.Cadre, Unit: o.Unit, Issuer: o.Issuer, opts: o}
+	c := &CommuneReport{Period: p, Compare: compare, Printed: now, Cadre: o.Cadre, Unit: o.Unit, Issuer: o.Issuer, Narrative: o.Narrative, opts: o}
 	if c.Cadre == "" {
 		c.Cadre = s.Actor()
 	}
@@ -103,6 +106,9 @@ func NewCommuneReport(s *data.Store, p Period, compare *Period, o Options) (*Com
 	}
 	if err := c.applyLocks(s, p, compare); err != nil {
 		return nil, fmt.Errorf("commune report: %w", err)
+	}
+	if c.Locked != nil && c.Locked.Narrative != nil {
+		c.Narrative = c.Locked.Narrative
 	}
 	o.progress(0.6, "stage.gather")
 	return c, nil

@@ -59,7 +59,8 @@ func LockCommuneReport(s *data.Store, c *CommuneReport, pdf []byte, by string) (
 		by = c.Cadre
 	}
 	l := &data.ReportLock{Report: CommuneReportName, Period: c.Period.String(), From: c.Period.From, To: c.Period.To,
-		Label: c.Period.Label(i18n.VI), Figures: b, PDFSHA256: hex.EncodeToString(sum[:]), By: by, Unit: c.Unit}
+		Label: c.Period.Label(i18n.VI), Figures: b, PDFSHA256: hex.EncodeToString(sum[:]), By: by, Unit: c.Unit,
+		Narrative: c.Narrative}
 	if err := s.LockReport(l); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,9 @@ type Options struct {
 	// Party heading for a Party body, the national one otherwise, the
 	// number line, "Nơi nhận" and the signature (the cadre's profile).
 	Issuer data.Issuer
+	// Narrative is a commune report's text by section
+	// (NarrativeSections); a locked period prints its locked text.
+	Narrative map[string]string
 	// IncludeSensitive puts individual households' ethnicity and religion
 	// into the report or export. It is off by default; turning it on
 	// writes a data.AuditSensitive entry to the store's audit trail.

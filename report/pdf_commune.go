@@ -31,6 +31,9 @@ func (c *CommuneReport) WritePDF(w io.Writer) error {
 		d.note(lockLine(l, c.Locked))
 	}
 
+	// A. The report's text, when written; then B. its figures.
+	c.writeNarrative(d)
+
 	// I. Indicators, with the comparison when asked.
 	d.heading(tr(l, "csec.indicators"))
 	t := table{header: true, size: 9}

@@ -325,6 +325,18 @@ func (f *Form) Add(labelID string, w fyne.CanvasObject, filled func() bool) {
 	}
 }
 
+// AddLabelled adds w under a label already in the user's language (a
+// report section's title), without an error line.
+func (f *Form) AddLabelled(label string, w fyne.CanvasObject) {
+	l := widget.NewLabel(label)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	l.Wrapping = fyne.TextWrapWord
+	f.Box.Add(container.NewBorder(nil, nil, container.New(widthLayout{200}, l), nil, w))
+	if fo, ok := w.(fyne.Focusable); ok {
+		f.order = append(f.order, fo)
+	}
+}
+
 // AddRow adds a widget without label or error line.
 func (f *Form) AddRow(w fyne.CanvasObject) { f.Box.Add(w) }
 

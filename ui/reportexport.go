@@ -108,6 +108,10 @@ type ReportExport struct {
 	// its figures; Register lists the reports locked so far.
 	Lock     *widget.Button
 	Register *fyne.Container
+	// Text (Nội dung báo cáo) writes the commune report's text; Narrative
+	// is its dialog, once opened.
+	Text      *widget.Button
+	Narrative *NarrativeEditor
 	// CSVMenu lists the lists Xuất CSV offers.
 	CSVMenu *fyne.Menu
 	// Hint says what is missing before a report can be made.
@@ -153,6 +157,7 @@ func newReportExport(r *ReportsScreen) *ReportExport {
 	}
 	x.CSV = widget.NewButtonWithIcon(sh.T("reportexport.csv"), theme.MenuDropDownIcon(), x.showCSVMenu)
 	x.CSV.IconPlacement = widget.ButtonIconTrailingText
+	x.Text = widget.NewButtonWithIcon(sh.T("narrative.button"), theme.DocumentCreateIcon(), x.editNarrative)
 	x.Hint = widget.NewLabel(sh.T("reportexport.need_village"))
 	x.Hint.Importance = widget.WarningImportance
 	x.Hint.Alignment = fyne.TextAlignTrailing
@@ -166,7 +171,7 @@ func newReportExport(r *ReportsScreen) *ReportExport {
 	x.box = container.NewVBox(
 		container.NewHBox(layout.NewSpacer(), container.New(widthLayout{280}, x.Kind),
 			container.New(widthLayout{230}, x.Compare), x.Sensitive),
-		container.NewHBox(layout.NewSpacer(), x.SavePDF, x.SaveXLSX, x.Print, x.PrintDirect, x.CSV, x.Lock),
+		container.NewHBox(layout.NewSpacer(), x.Text, x.SavePDF, x.SaveXLSX, x.Print, x.PrintDirect, x.CSV, x.Lock),
 		reserveHeight(x.Hint))
 	r.Actions.Add(x)
 
@@ -276,6 +281,7 @@ func (x *ReportExport) update() {
 		enableWhen(b, !x.busy && !needVillage)
 	}
 	enableWhen(x.CSV, !x.busy)
+	enableWhen(x.Text, !x.busy && x.kind() == ReportCommune)
 	if x.Lock != nil {
 		enableWhen(x.Lock, !x.busy && x.kind() == ReportCommune)
 	}
@@ -456,7 +462,7 @@ func (q *reportRequest) csvName(slugList string, dated bool) string {
 // options are the report options of q for store st, with the cadre's
 // profile and progress reported to progress.
 func (q *reportRequest) options(st *data.Store, progress func(float64, string)) report.Options {
-	o := report.Options{Lang: q.lang, IncludeSensitive: q.sensitive, Now: q.now, Progress: progress}
+	o := report.Options{Lang: q.lang, IncludeSensitive: q.sensitive, Now: q.now, Progress: progress, Narrative: narrativeOf(st, q)}
 	if p, ok := st.Profile(); ok {
 		o.Cadre, o.Unit, o.Issuer = p.Name, p.Unit, p.Issuer
 	}

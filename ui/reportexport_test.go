@@ -631,3 +631,48 @@ func TestReportSaveDialogShows(t *testing.T) {
 		t.Error("nothing is made before a file is chosen")
 	}
 }
+
+// TestReportTextWrittenKeptAndPrinted: "Nội dung báo cáo" opens the
+// commune report's sections, the results one filled in from the period's
+// figures; the text saved is kept for the period and printed before the
+// figures.
+func TestReportTextWrittenKeptAndPrinted(t *testing.T) {
+	sh, _, x := reportPage(t)
+	dir, names := fakeSaveDialog(t)
+	if x.Text.Disabled() {
+		t.Fatal("Nội dung báo cáo is disabled on the commune report")
+	}
+	test.Tap(x.Text)
+	progressSeen(t, sh, x)
+	e := x.Narrative
+	if e == nil || e.Dialog == nil {
+		t.Fatalf("no text dialog; on top: %q", topDialogText(sh))
+	}
+	if got := e.Entries["ket_qua"].Text; !strings.HasPrefix(got, "Trong kỳ, tiếp nhận ") {
+		t.Errorf("the results section starts as %q, want the period's figures", got)
+	}
+	if e.Entries["tu_tuong"].Text != "" {
+		t.Errorf("the thinking section is filled in: %q", e.Entries["tu_tuong"].Text)
+	}
+	test.Type(e.Entries["tu_tuong"], "Nhân dân đồng tình với chủ trương làm đường liên thôn.")
+	test.Tap(e.Save)
+	sh.wait()
+	q, err := x.request(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := sh.Store().Narrative("commune", q.period.String())
+	if kept["tu_tuong"] != "Nhân dân đồng tình với chủ trương làm đường liên thôn." || kept["ket_qua"] == "" {
+		t.Errorf("kept %v", kept)
+	}
+	closeAllDialogs(sh)
+
+	test.Tap(x.SavePDF)
+	progressSeen(t, sh, x)
+	text := strings.Join(strings.Fields(pdfTextOf(t, filepath.Join(dir, (*names)[0]))), " ")
+	a := strings.Index(text, "Nhân dân đồng tình")
+	b := strings.Index(text, "I. CÁC CHỈ TIÊU CHỦ YẾU")
+	if a < 0 || b < 0 || a > b {
+		t.Errorf("the text is not printed before the figures (at %d, figures at %d)", a, b)
+	}
+}
