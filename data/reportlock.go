@@ -30,14 +30,14 @@ type ReportLock struct {
 	// form (JSON).
 	Figures json.RawMessage `json:"figures"`
 	// PDFSHA256 is the hex SHA-256 of the PDF that was sent.
-	PDFSHA256 string    `json:"pdf_sha256"`
-	By        string    `json:"by"`
-	Unit      string    `json:"unit,omitempty"`
+	PDFSHA256 string `json:"pdf_sha256"`
+	By        string `json:"by"`
+	Unit      string `json:"unit,omitempty"`
 	// Narrative is the report's text as sent, by section (see
 	// report.NarrativeSections).
 	Narrative map[string]string `json:"narrative,omitempty"`
-	At        time.Time `json:"at"`
-	Device    string    `json:"device,omitempty"`
+	At        time.Time         `json:"at"`
+	Device    string            `json:"device,omitempty"`
 }
 
 // ErrReportLocked: the period's report was already locked; it stays as it
