@@ -1222,8 +1222,12 @@ func (g *demoGen) model(dv *demoVillage, field string, status ModelStatus) *Mode
 			scale = 1 + i
 		}
 	}
-	m := &Model{Field: field, Status: status, Registered: g.day(g.between(45*(scale-1), demoDays-1)), Village: dv.v.ID}
+	m := &Model{Field: field, Status: ModelRegistered, Registered: g.day(g.between(45*(scale-1), demoDays-1)), Village: dv.v.ID}
 	m.ID = NewDemoID()
+	// One step about every 45 days since registration, up to status.
+	for i, s := range ModelStatuses[1:scale] {
+		m.Reach(s, min(m.Registered.AddDays(45*(i+1)), g.today))
+	}
 	if g.chance(30) {
 		p := pick(g, dv.roles)
 		m.ModelKind = ModelIndividual

@@ -94,11 +94,16 @@ type Stats struct {
 	ModelsByField     map[string]int
 	ModelsByStatus    map[ModelStatus]int
 	ModelsFieldStatus map[string]map[ModelStatus]int
-	LandM2            float64
-	WorkDays          int
-	MoneyVND          int64
-	PeopleReached     int
-	Trainings         int
+	// ModelsReached counts, by step, the models that reached the step in
+	// the period (registrations under ModelRegistered): additive over
+	// sub-periods, unlike ModelsByStatus, which is where the models stood
+	// at AsOf.
+	ModelsReached map[ModelStatus]int
+	LandM2        float64
+	WorkDays      int
+	MoneyVND      int64
+	PeopleReached int
+	Trainings     int
 
 	Monthly []MonthCounts
 }

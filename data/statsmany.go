@@ -136,7 +136,7 @@ func newStatsAcc(village string, from, to, today Date) *statsAcc {
 	a.st = &Stats{Village: village, From: from, To: to, AsOf: asOf,
 		ByKind: map[ConcernKind]KindCounts{}, ByStatus: map[ConcernStatus]int{}, ByTopic: map[string]int{},
 		MeetingsByKind: map[MeetingKind]int{}, Cung: map[string]int{}, Bam: map[string]int{},
-		ModelsByField: map[string]int{}, ModelsByStatus: map[ModelStatus]int{}, ModelsFieldStatus: map[string]map[ModelStatus]int{}}
+		ModelsByField: map[string]int{}, ModelsByStatus: map[ModelStatus]int{}, ModelsReached: map[ModelStatus]int{}, ModelsFieldStatus: map[string]map[ModelStatus]int{}}
 	for d := from; d != "" && to != "" && d <= to; d = d.AddDays(1) {
 		a.month(d)
 	}
@@ -335,14 +335,25 @@ func (a *statsAcc) add(r *Row, obj Object) {
 			}
 		}
 	case *Model:
+		// Each model at the step it stood at on AsOf, and the steps
+		// reached in the period (modelsteps.go).
 		m := o
+		status, ok := m.StatusOn(st.AsOf)
+		if !ok {
+			return
+		}
 		st.Models++
 		st.ModelsByField[m.Field]++
-		st.ModelsByStatus[m.Status]++
+		st.ModelsByStatus[status]++
 		if st.ModelsFieldStatus[m.Field] == nil {
 			st.ModelsFieldStatus[m.Field] = map[ModelStatus]int{}
 		}
-		st.ModelsFieldStatus[m.Field][m.Status]++
+		st.ModelsFieldStatus[m.Field][status]++
+		for _, s := range m.History() {
+			if inPeriod(s.Date, a.from, a.to) && s.Date <= st.AsOf {
+				st.ModelsReached[s.Status]++
+			}
+		}
 		st.LandM2 += m.LandM2
 		st.WorkDays += m.WorkDays
 		st.MoneyVND += m.MoneyVND

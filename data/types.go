@@ -527,12 +527,15 @@ func (s ModelStatus) Next() (ModelStatus, bool) {
 // with results both told and counted.
 type Model struct {
 	Meta
-	Name          string      `json:"name"`
-	Field         string      `json:"field"`
-	ModelKind     string      `json:"kind"`
-	Status        ModelStatus `json:"status"`
-	Village       string      `json:"village,omitempty"`
-	Registered    Date        `json:"registered"`
+	Name       string      `json:"name"`
+	Field      string      `json:"field"`
+	ModelKind  string      `json:"kind"`
+	Status     ModelStatus `json:"status"`
+	Village    string      `json:"village,omitempty"`
+	Registered Date        `json:"registered"`
+	// Steps are the steps above registration the model reached, dated
+	// (see ModelStep); the last is Status.
+	Steps         []ModelStep `json:"steps,omitempty"`
 	Description   string      `json:"description,omitempty"`
 	Results       string      `json:"results,omitempty"`
 	LandM2        float64     `json:"land_m2,omitempty"`

@@ -234,6 +234,7 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 		c.oneOf("field.model.field", o.Field, ModelFields)
 		c.oneOf("field.model.kind", o.ModelKind, []string{ModelCollective, ModelIndividual})
 		c.oneOf("field.model.status", string(o.Status), strs(ModelStatuses))
+		c.checkSteps(o)
 		if o.Village != "" && knownVillage != nil && !knownVillage(o.Village) {
 			c.add("field.model.village", MsgUnknownVillage, "")
 		}

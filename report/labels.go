@@ -276,6 +276,7 @@ var labels = map[i18n.Lang]map[string]string{
 		"villages_note":    "Số buổi tiếp công dân toàn xã tính theo ngày tiếp, nên có thể nhỏ hơn tổng của các thôn.",
 		"no_hotspots":      "Xã không có thôn, làng nào được xác định là địa bàn trọng điểm.",
 		"models_results":   "Kết quả được lượng hóa",
+		"models_reached":   "Số mô hình đạt từng mức trong kỳ (đăng ký mới, được công nhận, khen thưởng…)",
 
 		// Periods.
 		"period.month":   "tháng %d/%d",
@@ -617,6 +618,7 @@ var labels = map[i18n.Lang]map[string]string{
 		"villages_note":          "Commune-wide reception sessions count days, so they can be fewer than the villages' sum.",
 		"no_hotspots":            "No village of the commune is a hotspot.",
 		"models_results":         "Counted results",
+		"models_reached":         "Models that reached each step in the period (registered, recognised, commended…)",
 		"period.month":           "month %d/%d",
 		"period.quarter":         "quarter %s/%d",
 		"period.h1":              "first half of %d",

@@ -178,6 +178,13 @@ func (c *CommuneReport) modelMatrix(d *doc) {
 		return rowStyle{}
 	}
 	d.table(t)
+	// The steps reached in the period, which add up over sub-periods.
+	d.subheading(tr(l, "models_reached"))
+	var reached [][2]string
+	for _, s := range data.ModelStatuses {
+		reached = append(reached, [2]string{enum(l, "model_status", string(s)), num(l, st.ModelsReached[s])})
+	}
+	d.figures(reached)
 	d.subheading(tr(l, "models_results"))
 	d.figures([][2]string{
 		{tr(l, "ind.land"), decimal(l, st.LandM2)},

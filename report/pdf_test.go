@@ -232,7 +232,7 @@ func TestCommunePDF(t *testing.T) {
 	l := i18n.VI
 	mustContain(t, "commune PDF", text, "BÁO CÁO", "Kết quả công tác dân vận quý II/2026", "So sánh với: quý I/2026",
 		"Làng Đăk Ang", "Thôn Kon Pao", "Toàn xã", tr(l, "csec.indicators"), tr(l, "csec.kinds"), tr(l, "csec.villages"),
-		tr(l, "csec.hotspots"), tr(l, "csec.models"), tr(l, "csec.chart"), "BAN DÂN VẬN ĐẢNG ỦY XÃ")
+		tr(l, "csec.hotspots"), tr(l, "csec.models"), tr(l, "csec.chart"), "BAN DÂN VẬN ĐẢNG ỦY XÃ", tr(l, "models_reached"))
 	for i, p := range pages {
 		if want := fmt.Sprintf("Trang %d/%d", i+1, len(pages)); !strings.Contains(p, want) {
 			t.Errorf("page %d lacks %q", i+1, want)

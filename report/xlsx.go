@@ -542,6 +542,12 @@ func (c *CommuneReport) WriteXLSX(w io.Writer) error {
 	}
 	sh.addTotal(append(row, st.Models)...)
 	sh.skip(1)
+	row = []any{tr(l, "models_reached")}
+	for _, s := range data.ModelStatuses {
+		row = append(row, st.ModelsReached[s])
+	}
+	sh.add(row...)
+	sh.skip(1)
 	sh.add(tr(l, "ind.land"), st.LandM2)
 	sh.add(tr(l, "ind.workdays"), st.WorkDays)
 	sh.add(tr(l, "ind.money"), st.MoneyVND)

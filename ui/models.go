@@ -309,9 +309,17 @@ func newModelDetail(s *ModelsScreen, m *data.Model) *ModelDetail {
 	if r, ok := sh.Store().Row(m.Village); ok && m.Village != "" {
 		village = r.Title
 	}
+	// The chain, with the day of each step reached.
+	reached := map[data.ModelStatus]data.Date{}
+	for _, s := range m.History() {
+		reached[s.Status] = s.Date
+	}
 	chain := make([]string, len(data.ModelStatuses))
 	for i, st := range data.ModelStatuses {
 		chain[i] = sh.EnumText("model_status", string(st))
+		if d, ok := reached[st]; ok && d != "" {
+			chain[i] += " (" + d.Display() + ")"
+		}
 		if st == m.Status {
 			chain[i] = "[" + chain[i] + "]"
 		}
@@ -363,7 +371,8 @@ func (d *ModelDetail) askStep() {
 	d.StepConfirm.Show()
 }
 
-// step stores the model's next status, then shows it.
+// step stores the model's next status, reached today (data.Model.Reach),
+// then shows it.
 func (d *ModelDetail) step(next data.ModelStatus) {
 	st := d.s.sh.Store()
 	if st == nil {
@@ -375,7 +384,7 @@ func (d *ModelDetail) step(next data.ModelStatus) {
 		if err := st.Load(id, &m); err != nil {
 			return err
 		}
-		m.Status = next
+		m.Reach(next, d.s.sh.Today())
 		return st.Save(&m)
 	}, func(err error) {
 		if err != nil {
@@ -397,6 +406,10 @@ type ModelForm struct {
 	Field       *EnumSelect
 	Kind        *EnumSelect
 	Status      *EnumSelect
+	// Reached is the day the model reached its status (data.ModelStep),
+	// shown above registration.
+	Reached     *DateField
+	showReached func(bool)
 	Village     *villageChoice
 	Registered  *DateField
 	Description *widget.Entry
@@ -412,7 +425,7 @@ type ModelForm struct {
 
 // modelState is the model form as kept in its draft.
 type modelState struct {
-	Name, Field, Kind, Status, Village, Registered, Description, Results string
+	Name, Field, Kind, Status, Reached, Village, Registered, Description, Results string
 	Land, WorkDays, Money, People, Trainings                             string
 }
 
@@ -436,7 +449,17 @@ func newModelForm(s *ModelsScreen, m *data.Model, villages []data.Row) *ModelFor
 	f.Name = f.entry()
 	f.Field = NewEnumSelect(sh, "model_field", data.ModelFields, changed)
 	f.Kind = NewEnumSelect(sh, "model_kind", modelKinds, changed)
-	f.Status = NewEnumSelect(sh, "model_status", enumValues(data.ModelStatuses), changed)
+	f.Status = NewEnumSelect(sh, "model_status", enumValues(data.ModelStatuses), func(v string) {
+		// A new step is reached today unless the cadre says otherwise.
+		if data.ModelStatus(v) != m.Status {
+			f.Reached.SetDate(sh.Today())
+		} else {
+			f.Reached.SetDate(reachedOn(m))
+		}
+		f.showReached(v != "" && data.ModelStatus(v) != data.ModelRegistered)
+		f.changed()
+	})
+	f.Reached = f.dateField(nil)
 	f.Village = newVillageChoice(sh, "models.no_village", func(string) { f.changed() })
 	f.Village.setRows(villages)
 	f.Registered = f.dateField(nil)
@@ -448,6 +471,8 @@ func newModelForm(s *ModelsScreen, m *data.Model, villages []data.Row) *ModelFor
 	fm.Add("field.model.field", f.Field, func() bool { return f.Field.Value() != "" })
 	fm.Add("field.model.kind", f.Kind, func() bool { return f.Kind.Value() != "" })
 	fm.Add("field.model.status", f.Status, func() bool { return f.Status.Value() != "" })
+	f.showReached = addToggledRow(fm, data.FieldModelSteps, f.Reached)
+	f.showReached(m.Status != "" && m.Status != data.ModelRegistered)
 	fm.Add("field.model.village", f.Village, nil)
 	fm.Add("models.field.registered", f.Registered, nil)
 	fm.Add("models.field.description", f.Description, nil)
@@ -477,13 +502,13 @@ func (f *ModelForm) stateOf(m *data.Model) modelState {
 	if m.MoneyVND > 0 {
 		money = strconv.FormatInt(m.MoneyVND, 10)
 	}
-	return modelState{Name: m.Name, Field: m.Field, Kind: m.ModelKind, Status: string(m.Status), Village: m.Village,
+	return modelState{Name: m.Name, Field: m.Field, Kind: m.ModelKind, Status: string(m.Status), Reached: reachedOn(m).Display(), Village: m.Village,
 		Registered: m.Registered.Display(), Description: m.Description, Results: m.Results, Land: land,
 		WorkDays: countText(m.WorkDays), Money: money, People: countText(m.PeopleReached), Trainings: countText(m.Trainings)}
 }
 
 func (f *ModelForm) state() modelState {
-	return modelState{Name: f.Name.Text, Field: f.Field.Value(), Kind: f.Kind.Value(), Status: f.Status.Value(),
+	return modelState{Name: f.Name.Text, Field: f.Field.Value(), Kind: f.Kind.Value(), Status: f.Status.Value(), Reached: f.Reached.Text,
 		Village: f.Village.Value(), Registered: f.Registered.Text, Description: f.Description.Text, Results: f.Results.Text,
 		Land: f.Land.Text, WorkDays: f.WorkDays.Text, Money: f.Money.Text, People: f.People.Text, Trainings: f.Trainings.Text}
 }
@@ -493,6 +518,7 @@ func (f *ModelForm) set(s modelState) {
 	f.Field.SetValue(s.Field)
 	f.Kind.SetValue(s.Kind)
 	f.Status.SetValue(s.Status)
+	f.Reached.SetText(s.Reached)
 	f.Village.SetValue(s.Village)
 	f.Registered.SetText(s.Registered)
 	f.Description.SetText(s.Description)
@@ -508,14 +534,38 @@ func (f *ModelForm) save() {
 	s := f.state()
 	var bad fieldErrors
 	m := *f.m
-	m.Name, m.Field, m.ModelKind, m.Status, m.Village = strings.TrimSpace(s.Name), s.Field, s.Kind, data.ModelStatus(s.Status), s.Village
+	m.Name, m.Field, m.ModelKind, m.Village = strings.TrimSpace(s.Name), s.Field, s.Kind, s.Village
 	m.Registered, m.Description, m.Results = bad.date("models.field.registered", f.Registered), s.Description, s.Results
+	// The step reached and its day (data.Model.Reach); the same status
+	// with another day corrects the day.
+	m.Steps = append([]data.ModelStep(nil), f.m.Steps...)
+	status := data.ModelStatus(s.Status)
+	if m.Status == "" {
+		m.Status = data.ModelRegistered
+	}
+	if status != data.ModelRegistered {
+		reached := bad.date(data.FieldModelSteps, f.Reached)
+		if status == m.Status && len(m.Steps) > 0 && m.Steps[len(m.Steps)-1].Status == status {
+			m.Steps[len(m.Steps)-1].Date = reached
+		} else {
+			m.Reach(status, reached)
+		}
+	} else {
+		m.Reach(status, "")
+	}
 	m.LandM2 = bad.amount("models.field.land", s.Land)
 	m.WorkDays = bad.count("models.field.work_days", s.WorkDays)
 	m.MoneyVND = int64(bad.count("models.field.money", s.Money))
 	m.PeopleReached = bad.count("models.field.people", s.People)
 	m.Trainings = bad.count("models.field.trainings", s.Trainings)
 	f.store(&m, bad)
+}
+
+// reachedOn is the day model m reached its current status (its
+// registration for a registered model, or one without dated steps).
+func reachedOn(m *data.Model) data.Date {
+	h := m.History()
+	return h[len(h)-1].Date
 }
 
 // ShowList goes back to the models' table (see Lister); a form left open

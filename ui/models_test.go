@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2/widget"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"danvan/data"
 )
@@ -181,5 +182,61 @@ func TestCountsReadAlike(t *testing.T) {
 		if m, ok := parseCount(tc.in); ok != tc.ok || (ok && m != n) {
 			t.Errorf("%q: the two readings differ (%d, %v)", tc.in, m, ok)
 		}
+	}
+}
+
+// TestModelStepsAreDated: each step a model reaches is dated (Chuyển
+// bước today, the form the day the cadre gives), the model's page shows
+// the days, and a report of a period before a step still counts the
+// model where it stood then.
+func TestModelStepsAreDated(t *testing.T) {
+	sh := fieldShell(t)
+	s := showScreen[*ModelsScreen](t, sh, "models")
+	s.New()
+	sh.wait()
+	f := s.Form
+	if f.Reached.Visible() && shownIn(f.Form.Box, f.Reached) {
+		t.Error("a registered model asks for the day a step was reached")
+	}
+	test.Type(f.Name, "Dòng họ không có người vi phạm pháp luật")
+	f.Field.SetSelected(sh.EnumText("model_field", data.FieldDefence))
+	f.Registered.SetText("")
+	test.Type(f.Registered.Entry, "10/01/2026")
+	f.Status.SetValue(string(data.ModelRecognised))
+	if !shownIn(f.Form.Box, f.Reached) || f.Reached.Date() != sh.Today() {
+		t.Fatalf("choosing Được công nhận: the day field shown %v, at %s", shownIn(f.Form.Box, f.Reached), f.Reached.Date())
+	}
+	f.Reached.SetText("")
+	test.Type(f.Reached.Entry, "15/02/2026")
+	test.Tap(f.Form.Save)
+	sh.wait()
+	d := s.Detail
+	if d == nil {
+		t.Fatalf("not saved: %q", f.Form.ErrorText(data.FieldModelSteps))
+	}
+	var m data.Model
+	if err := sh.Store().Load(d.M.ID, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != data.ModelRecognised || len(m.Steps) != 1 || m.Steps[0] != (data.ModelStep{Status: data.ModelRecognised, Date: "2026-02-15"}) {
+		t.Fatalf("stored %s, steps %v", m.Status, m.Steps)
+	}
+	if !strings.Contains(strings.Join(labelTexts(d.Content), " "), "[Được công nhận (15/02/2026)]") {
+		t.Errorf("the page does not show the day of the step: %q", labelTexts(d.Content))
+	}
+	// Chuyển bước dates the next step today.
+	test.Tap(d.Step)
+	d.StepConfirm.Confirm()
+	sh.wait()
+	if err := sh.Store().Load(m.ID, &m); err != nil || m.Status != data.ModelExemplary || m.Steps[len(m.Steps)-1].Date != sh.Today() {
+		t.Fatalf("after Chuyển bước: %s %v (%v)", m.Status, m.Steps, err)
+	}
+	// January–February counts it recognised, as it stood on 28/02.
+	st, err := sh.Store().Stats("", "2026-01-01", "2026-02-28", sh.Today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.ModelsByStatus[data.ModelRecognised] != 1 || st.ModelsByStatus[data.ModelExemplary] != 0 || st.ModelsReached[data.ModelRecognised] != 1 {
+		t.Errorf("Jan–Feb 2026: by status %v, reached %v", st.ModelsByStatus, st.ModelsReached)
 	}
 }
