@@ -402,10 +402,10 @@ type ModelForm struct {
 	Content fyne.CanvasObject
 
 	// Name … Trainings are the fields, in form order.
-	Name        *widget.Entry
-	Field       *EnumSelect
-	Kind        *EnumSelect
-	Status      *EnumSelect
+	Name   *widget.Entry
+	Field  *EnumSelect
+	Kind   *EnumSelect
+	Status *EnumSelect
 	// Reached is the day the model reached its status (data.ModelStep),
 	// shown above registration.
 	Reached     *DateField
@@ -426,7 +426,7 @@ type ModelForm struct {
 // modelState is the model form as kept in its draft.
 type modelState struct {
 	Name, Field, Kind, Status, Reached, Village, Registered, Description, Results string
-	Land, WorkDays, Money, People, Trainings                             string
+	Land, WorkDays, Money, People, Trainings                                      string
 }
 
 func newModelForm(s *ModelsScreen, m *data.Model, villages []data.Row) *ModelForm {
