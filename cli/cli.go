@@ -105,6 +105,7 @@ func Run(e Env) int {
 		fmt.Fprintf(e.Stderr, "  danvan report village --village ID|TÊN --from 2026-01-01 --to 2026-06-30 --out tomtat.pdf\n")
 		fmt.Fprintf(e.Stderr, "  danvan report commune --period 2026-Q2 --format xlsx --out baocao.xlsx\n")
 		fmt.Fprintf(e.Stderr, "  danvan export concerns|meetings|visits|households|models --format csv --out TỆP\n")
+		fmt.Fprintf(e.Stderr, "  danvan import households TỆP.xlsx|TỆP.csv [--yes]   nhập danh sách hộ gia đình (xem trước, chỉ lưu khi có --yes)\n")
 		fmt.Fprintf(e.Stderr, "  danvan enroll --server URL --code MÃ   đăng ký máy với máy chủ tỉnh\n")
 		fmt.Fprintf(e.Stderr, "  danvan sync --once                đồng bộ một lần\n")
 		fmt.Fprintf(e.Stderr, "  danvan bundle export --out TỆP | import TỆP | forward TỆP\n")
