@@ -34,10 +34,10 @@ var list = [][]string{
 	{"2", "Y Hoa", "1.250", "Làng Đăk Ang", ""},     // line 5: a number the Vietnamese way
 	{"3", "Đinh Văn Hùng", "năm", "Kon Pao", ""},    // line 6: members not a number
 	{"4", "A Blúi", "3", "Thôn Ngọc Hồi", ""},       // line 7: no such village
-	{"", "", "", "", ""},                            // line 8: blank
-	{"5", "", "4", "Kon Pao", ""},                   // line 9: no head
-	{"6", "Y Sơn", "6", "Thôn Kon Pao", ""},         // line 10: already stored as "Y Sơn" (folded)
-	{"7", "a thut", "2", "Đăk Ang", ""},             // line 11: the same head as line 4
+	{"", "", "", "", ""},                    // line 8: blank
+	{"5", "", "4", "Kon Pao", ""},           // line 9: no head
+	{"6", "Y Sơn", "6", "Thôn Kon Pao", ""}, // line 10: already stored as "Y Sơn" (folded)
+	{"7", "a thut", "2", "Đăk Ang", ""},     // line 11: the same head as line 4
 }
 
 func writeXLSX(t *testing.T, rows [][]string) string {

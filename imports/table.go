@@ -75,11 +75,7 @@ func ReadTable(path string, fields []Field) (*Table, error) {
 	}
 	for i := 0; i < len(rows) && i < 10; i++ {
 		if len(Guess(rows[i], fields)) >= 2 {
-			t := &Table{Header: rows[i], HeaderLine: i + 1}
-			for _, r := range rows[i+1:] {
-				t.Rows = append(t.Rows, r)
-			}
-			return t, nil
+			return &Table{Header: rows[i], HeaderLine: i + 1, Rows: rows[i+1:]}, nil
 		}
 	}
 	return nil, fmt.Errorf("read %s: %w", path, ErrNoHeader)

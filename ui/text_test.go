@@ -42,9 +42,9 @@ func TestCountsAgreeWithTheirNumber(t *testing.T) {
 // x, the widest label's (issue 15's screens showed "Other households
 // reached" pushing its field to the right of the others).
 func TestFormFieldsLineUpInEnglish(t *testing.T) {
-	sh, s, _, _ := visitSetup(t)
+	sh, _, _, _ := visitSetup(t)
 	sh.SetLang(i18n.EN)
-	s = showScreen[*VisitsScreen](t, sh, "visits")
+	s := showScreen[*VisitsScreen](t, sh, "visits")
 	s.New()
 	sh.wait()
 	f := s.Form.Form
