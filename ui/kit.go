@@ -473,7 +473,8 @@ type FileChoice struct {
 	// Save asks for a file to write, suggested as Name; else one to read.
 	Save bool
 	Name string
-	// Ext filters the files shown (".pdf"); "" shows all.
+	// Ext filters the files shown (".pdf", or ".xlsx .csv" for several);
+	// "" shows all.
 	Ext string
 	// Pref is the app preference that remembers the folder last used.
 	Pref string
@@ -541,8 +542,8 @@ func (sh *Shell) ChooseFile(fc FileChoice, chosen func(path string)) {
 			pick(r.URI(), err)
 		}, sh.Win)
 	}
-	if fc.Ext != "" {
-		d.SetFilter(storage.NewExtensionFileFilter([]string{fc.Ext}))
+	if exts := strings.Fields(fc.Ext); len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
 	}
 	dir := sh.App.Preferences().String(fc.Pref)
 	if dir == "" {

@@ -44,6 +44,10 @@ type VillagesScreen struct {
 	Detail *VillageDetail
 	// Form is the village form shown last, or nil.
 	Form *VillageForm
+	// ImportList (Nhập danh sách hộ) imports the commune's household
+	// list; Import is its dialog, once opened.
+	ImportList *widget.Button
+	Import     *HouseholdImport
 
 	villages map[string]*data.Village
 	seq      int
@@ -56,8 +60,11 @@ func newVillagesScreen(sh *Shell) *VillagesScreen {
 	s.Search.OnChanged = func(string) { s.Refresh() }
 	s.Add = widget.NewButtonWithIcon(sh.T("villages.add"), theme.ContentAddIcon(), s.New)
 	s.Add.Importance = widget.HighImportance
+	s.ImportList = widget.NewButtonWithIcon(sh.T("import.button"), theme.UploadIcon(), func() {
+		importHouseholds(sh, func(x *HouseholdImport) { s.Import = x }, s.Refresh)
+	})
 	s.List = newRowList(func(r data.Row) listLine { return s.line(r) }, func(r data.Row) { s.Open(r.ID) })
-	top := container.NewBorder(nil, nil, nil, s.Add, s.Search)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.ImportList, s.Add), s.Search)
 	s.pages = newPages(container.NewBorder(container.NewVBox(heading(sh.T("screen.villages")), top), nil, nil, nil, s.List))
 	return s
 }
