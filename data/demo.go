@@ -311,20 +311,22 @@ type demoVillage struct {
 }
 
 type demoGen struct {
-	r         *rand.Rand
-	today     Date
-	place     string // commune name without its kind, e.g. "Đăk Long"
-	level     string // "xã", "phường" or "đặc khu"
-	text      *demoText
-	petition  int
-	checklist *Checklist
-	units     []string
-	cadres    []demoCadre
-	bdbp      int // index of the Border Guard post in units
-	chairman  string
-	handlers  []string // cadres who hold concerns
-	vnames    map[string]bool
-	nameSeq   int
+	r     *rand.Rand
+	today Date
+	// prestigeSeen are the người có uy tín given a decision so far.
+	prestigeSeen []string
+	place        string // commune name without its kind, e.g. "Đăk Long"
+	level        string // "xã", "phường" or "đặc khu"
+	text         *demoText
+	petition     int
+	checklist    *Checklist
+	units        []string
+	cadres       []demoCadre
+	bdbp         int // index of the Border Guard post in units
+	chairman     string
+	handlers     []string // cadres who hold concerns
+	vnames       map[string]bool
+	nameSeq      int
 	// per block
 	meetings []*Meeting
 	mvillage []*demoVillage
@@ -794,6 +796,20 @@ func (g *demoGen) persons(dv *demoVillage) []*Person {
 		}
 		if p.Phone == "" && g.chance(70) {
 			p.Phone = g.phone()
+		}
+		if role == RolePrestige {
+			// Recognised for the 2023–2027 term by the commune's decision
+			// (Quyết định 12/2018/QĐ-TTg), visited at Tết this year and
+			// last (no random draw: the rest of the demo stays as it was).
+			year := g.today.Time().Year()
+			p.DecisionNo = fmt.Sprintf("%d/QĐ-UBND", 10+len(g.prestigeSeen))
+			p.DecisionDate, p.TermFrom, p.TermTo = "2023-02-15", "2023-01-01", "2027-12-31"
+			for _, y := range []int{year - 1, year} {
+				if d := Date(fmt.Sprintf("%d-01-20", y)); d <= g.today {
+					p.Support = append(p.Support, PersonSupport{ID: NewID(), Date: d, What: "Thăm hỏi, tặng quà Tết Nguyên đán", ValueVND: 500000})
+				}
+			}
+			g.prestigeSeen = append(g.prestigeSeen, p.ID)
 		}
 		dv.persons[role] = p
 		dv.roles = append(dv.roles, p)

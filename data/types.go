@@ -119,7 +119,29 @@ type Person struct {
 	Phone     string     `json:"phone,omitempty"`
 	Languages []string   `json:"languages,omitempty"`
 	Notes     string     `json:"notes,omitempty"`
+	// The recognition of a người có uy tín trong đồng bào dân tộc thiểu
+	// số (Quyết định 12/2018/QĐ-TTg, amended by Quyết định 28/2023/QĐ-TTg):
+	// the decision's number and day, and the term it covers.
+	DecisionNo   string `json:"decision_no,omitempty"`
+	DecisionDate Date   `json:"decision_date,omitempty"`
+	TermFrom     Date   `json:"term_from,omitempty"`
+	TermTo       Date   `json:"term_to,omitempty"`
+	// Support is what the person was given under those decisions
+	// (visits at Tết, gifts, support when ill, training trips…).
+	Support []PersonSupport `json:"support,omitempty"`
 }
+
+// PersonSupport is one support given to a người có uy tín.
+type PersonSupport struct {
+	ID       string `json:"id"`
+	Date     Date   `json:"date"`
+	What     string `json:"what"`
+	ValueVND int64  `json:"value_vnd,omitempty"`
+}
+
+// Recognised reports whether the person is a người có uy tín recognised
+// by decision, or recorded with that role.
+func (p *Person) Recognised() bool { return p.Role == RolePrestige || p.DecisionNo != "" }
 
 // Kind returns KindPerson.
 func (*Person) Kind() Kind { return KindPerson }
@@ -358,6 +380,9 @@ type Attendee struct {
 	PersonID string `json:"person_id,omitempty"`
 	Name     string `json:"name"`
 }
+
+// FieldPersonSupport is the label id of a person's support list.
+const FieldPersonSupport = "field.person.support"
 
 // FieldAgendaVotes is the label id of an agenda item's votes (the form's
 // "Nội dung và biểu quyết").

@@ -166,6 +166,23 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 		c.required("field.person.name", o.Name)
 		c.village("field.person.village", o.Village, knownVillage)
 		c.oneOf("field.person.role", string(o.Role), strs(PersonRoles))
+		c.date("field.person.decision_date", o.DecisionDate, false)
+		c.date("field.person.term_from", o.TermFrom, false)
+		c.date("field.person.term_to", o.TermTo, false)
+		if o.TermFrom.Valid() && o.TermTo.Valid() && o.TermTo < o.TermFrom {
+			c.add("field.person.term_to", MsgDateOrder, "field.person.term_from")
+		}
+		for _, s := range o.Support {
+			switch {
+			case !s.Date.Valid() || strings.TrimSpace(s.What) == "":
+				c.add(FieldPersonSupport, MsgInvalid, "")
+			case s.ValueVND < 0:
+				c.add(FieldPersonSupport, MsgNegative, "")
+			default:
+				continue
+			}
+			break
+		}
 	case *Concern:
 		c.oneOf("field.concern.kind", string(o.ConcernKind), strs(ConcernKinds))
 		c.required("field.concern.summary", o.Summary)

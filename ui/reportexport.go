@@ -42,6 +42,9 @@ func init() {
 const (
 	ReportVillage = "village" // Tóm tắt thôn: one village
 	ReportCommune = "commune" // Báo cáo định kỳ của xã: every village and the total
+	// ReportPrestige is the sổ theo dõi người có uy tín: of the commune,
+	// or of the village chosen.
+	ReportPrestige = "prestige"
 )
 
 // The comparisons of the commune report, as ids of "reportexport.compare.<id>".
@@ -52,7 +55,7 @@ const (
 )
 
 var (
-	reportKinds    = []string{ReportVillage, ReportCommune}
+	reportKinds    = []string{ReportVillage, ReportCommune, ReportPrestige}
 	reportCompares = []string{CompareNone, ComparePrevious, CompareLastYear}
 )
 
@@ -244,7 +247,7 @@ func (x *ReportExport) kindChosen() {
 // statsShown follows the figures: it redraws the chart, and a village
 // chosen or left in the page's drop-down chooses the matching report.
 func (x *ReportExport) statsShown(st *data.Stats) {
-	if x.hasStats && st.Village != x.village {
+	if x.hasStats && st.Village != x.village && x.kind() != ReportPrestige {
 		if st.Village != "" {
 			x.setKind(ReportVillage)
 		} else {
@@ -392,7 +395,7 @@ func (x *ReportExport) request(forList bool) (*reportRequest, error) {
 		return nil, &reportUserError{x.sh.T("reportexport.need_village")}
 	}
 	switch {
-	case q.kind == ReportVillage: // a village summary sets no earlier period beside its own
+	case q.kind == ReportVillage || q.kind == ReportPrestige: // no earlier period beside their own
 	case x.compare() == ComparePrevious:
 		p := q.period.Previous()
 		q.compare = &p
@@ -440,8 +443,15 @@ func periodSlug(p report.Period) string {
 // fileName is the suggested file name of the report with extension ext
 // ("pdf", "xlsx"): "tom-tat-<village>-<period>" or "bao-cao-<commune>-<period>".
 func (q *reportRequest) fileName(ext string) string {
-	if q.kind == ReportVillage {
+	switch q.kind {
+	case ReportVillage:
 		return "tom-tat-" + data.Slug(q.villageName) + "-" + periodSlug(q.period) + "." + ext
+	case ReportPrestige:
+		scope := q.commune
+		if q.villageName != "" {
+			scope = q.villageName
+		}
+		return "so-nguoi-co-uy-tin-" + data.Slug(scope) + "-" + periodSlug(q.period) + "." + ext
 	}
 	return "bao-cao-" + data.Slug(q.commune) + "-" + periodSlug(q.period) + "." + ext
 }
@@ -480,9 +490,12 @@ type printableReport interface {
 func (q *reportRequest) write(st *data.Store, format string, w io.Writer, o report.Options) error {
 	var rep printableReport
 	var err error
-	if q.kind == ReportVillage {
+	switch q.kind {
+	case ReportVillage:
 		rep, err = report.NewVillageSummary(st, q.village, q.period, o)
-	} else {
+	case ReportPrestige:
+		rep, err = report.NewPrestigeRegister(st, q.village, q.period, o)
+	default:
 		rep, err = report.NewCommuneReport(st, q.period, q.compare, o)
 	}
 	if err != nil {

@@ -571,12 +571,28 @@ type PersonForm struct {
 	Phone     *widget.Entry
 	Languages *widget.Entry
 	Notes     *widget.Entry
+	// DecisionNo … TermTo are a người có uy tín's recognition (shown for
+	// that role, or when a decision is recorded); Support lists what they
+	// were given, and SupportDate, SupportWhat, SupportValue and
+	// AddSupport add to it.
+	DecisionNo                     *widget.Entry
+	DecisionDate, TermFrom, TermTo *DateField
+	Support                        *fyne.Container
+	SupportDate                    *DateField
+	SupportWhat, SupportValue      *widget.Entry
+	AddSupport                     *widget.Button
+	showRecognition                []func(bool)
+	support                        []data.PersonSupport
 
 	p *data.Person
 }
 
 // personState is the key-person form as kept in its draft.
-type personState struct{ Name, Role, Phone, Languages, Notes string }
+type personState struct {
+	Name, Role, Phone, Languages, Notes        string
+	DecisionNo, DecisionDate, TermFrom, TermTo string
+	Support                                    []data.PersonSupport
+}
 
 func newPersonForm(sh *Shell, p *data.Person, changed func()) *PersonForm {
 	f := &PersonForm{p: p}
@@ -584,14 +600,32 @@ func newPersonForm(sh *Shell, p *data.Person, changed func()) *PersonForm {
 	f.collect, f.apply = f.state, f.set
 	f.Name, f.Phone, f.Languages = f.entry(), f.entry(), f.entry()
 	f.Languages.SetPlaceHolder(sh.T("villages.list_hint"))
-	f.Role = NewEnumSelect(sh, "role", enumValues(data.PersonRoles), func(string) { f.changed() })
+	f.Role = NewEnumSelect(sh, "role", enumValues(data.PersonRoles), func(string) { f.roleChanged(); f.changed() })
 	f.Notes = f.multiline()
+	f.DecisionNo = f.entry()
+	f.DecisionNo.SetPlaceHolder("15/QĐ-UBND")
+	f.DecisionDate, f.TermFrom, f.TermTo = f.dateField(nil), f.dateField(nil), f.dateField(nil)
+	f.Support = container.NewVBox()
+	f.SupportDate = NewDateField(sh, nil)
+	f.SupportDate.SetDate(sh.Today())
+	f.SupportWhat, f.SupportValue = widget.NewEntry(), widget.NewEntry()
+	f.SupportWhat.SetPlaceHolder(sh.T("villages.support_what"))
+	f.SupportValue.SetPlaceHolder(sh.T("villages.support_value"))
+	f.AddSupport = widget.NewButtonWithIcon(sh.T("villages.support_add"), theme.ContentAddIcon(), f.addSupport)
 	fm := f.Form
 	fm.Add("field.person.name", f.Name, Filled(f.Name))
 	fm.Add("field.person.role", f.Role, func() bool { return f.Role.Value() != "" })
 	fm.Add("villages.field.phone", f.Phone, nil)
 	fm.Add("villages.field.languages", f.Languages, nil)
 	fm.Add("villages.field.notes", f.Notes, nil)
+	f.showRecognition = []func(bool){
+		addToggledRow(fm, "field.person.decision_no", f.DecisionNo),
+		addToggledRow(fm, "field.person.decision_date", f.DecisionDate),
+		addToggledRow(fm, "field.person.term_from", f.TermFrom),
+		addToggledRow(fm, "field.person.term_to", f.TermTo),
+		addToggledRow(fm, data.FieldPersonSupport, container.NewVBox(f.Support,
+			container.NewBorder(nil, nil, container.New(widthLayout{130}, f.SupportDate), container.NewHBox(container.New(widthLayout{120}, f.SupportValue), f.AddSupport), f.SupportWhat))),
+	}
 	title := sh.T("villages.person_new")
 	if p.ID != "" {
 		title = sh.T("villages.person_edit", "Name", p.Name)
@@ -604,12 +638,15 @@ func newPersonForm(sh *Shell, p *data.Person, changed func()) *PersonForm {
 	}
 	f.Dialog = f.dialog(title, f.Delete)
 	f.saved = func(data.Object) { changed() }
-	f.fill(personState{Name: p.Name, Role: string(p.Role), Phone: p.Phone, Languages: strings.Join(p.Languages, ", "), Notes: p.Notes})
+	f.fill(personState{Name: p.Name, Role: string(p.Role), Phone: p.Phone, Languages: strings.Join(p.Languages, ", "), Notes: p.Notes,
+		DecisionNo: p.DecisionNo, DecisionDate: p.DecisionDate.Display(), TermFrom: p.TermFrom.Display(), TermTo: p.TermTo.Display(),
+		Support: p.Support})
 	return f
 }
 
 func (f *PersonForm) state() personState {
-	return personState{f.Name.Text, f.Role.Value(), f.Phone.Text, f.Languages.Text, f.Notes.Text}
+	return personState{f.Name.Text, f.Role.Value(), f.Phone.Text, f.Languages.Text, f.Notes.Text,
+		f.DecisionNo.Text, f.DecisionDate.Text, f.TermFrom.Text, f.TermTo.Text, append([]data.PersonSupport(nil), f.support...)}
 }
 
 func (f *PersonForm) set(s personState) {
@@ -618,13 +655,80 @@ func (f *PersonForm) set(s personState) {
 	f.Phone.SetText(s.Phone)
 	f.Languages.SetText(s.Languages)
 	f.Notes.SetText(s.Notes)
+	f.DecisionNo.SetText(s.DecisionNo)
+	f.DecisionDate.SetText(s.DecisionDate)
+	f.TermFrom.SetText(s.TermFrom)
+	f.TermTo.SetText(s.TermTo)
+	f.support = append([]data.PersonSupport(nil), s.Support...)
+	f.showSupport()
+	f.roleChanged()
+}
+
+// roleChanged shows the recognition's fields for a người có uy tín, or
+// for anyone with a decision recorded.
+func (f *PersonForm) roleChanged() {
+	on := data.PersonRole(f.Role.Value()) == data.RolePrestige || strings.TrimSpace(f.DecisionNo.Text) != "" || len(f.support) > 0
+	for _, show := range f.showRecognition {
+		show(on)
+	}
+}
+
+// showSupport lists the support given, each with its delete button.
+func (f *PersonForm) showSupport() {
+	sh := f.sh
+	f.Support.RemoveAll()
+	for i, s := range f.support {
+		i := i
+		line := s.Date.Display() + " · " + s.What
+		if s.ValueVND > 0 {
+			line += " · " + formatCount(int(s.ValueVND)) + " đ"
+		}
+		del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			f.support = append(f.support[:i:i], f.support[i+1:]...)
+			f.showSupport()
+			f.changed()
+		})
+		f.Support.Add(container.NewBorder(nil, nil, nil, del, widget.NewLabel(line)))
+	}
+	if len(f.support) == 0 {
+		f.Support.Add(hintLabel(sh.T("villages.support_none")))
+	}
+	f.Support.Refresh()
+}
+
+// addSupport adds the support typed in the add row.
+func (f *PersonForm) addSupport() {
+	var bad fieldErrors
+	d := bad.date(data.FieldPersonSupport, f.SupportDate)
+	what := strings.TrimSpace(f.SupportWhat.Text)
+	if what == "" || !d.Valid() {
+		f.Form.ShowErrors(&data.ValidationError{Kind: data.KindPerson, Fields: []data.FieldError{{Field: data.FieldPersonSupport, Msg: data.MsgRequired}}})
+		return
+	}
+	value := int64(bad.count(data.FieldPersonSupport, f.SupportValue.Text))
+	if len(bad) > 0 {
+		f.Form.ShowErrors(&data.ValidationError{Kind: data.KindPerson, Fields: bad})
+		return
+	}
+	f.Form.ShowErrors(nil)
+	f.support = append(f.support, data.PersonSupport{ID: data.NewID(), Date: d, What: data.NFC(what), ValueVND: value})
+	f.SupportWhat.SetText("")
+	f.SupportValue.SetText("")
+	f.showSupport()
+	f.changed()
 }
 
 func (f *PersonForm) save() {
 	s := f.state()
 	p := *f.p
 	p.Name, p.Role, p.Phone, p.Languages, p.Notes = s.Name, data.PersonRole(s.Role), strings.TrimSpace(s.Phone), splitList(s.Languages), s.Notes
-	f.store(&p, nil)
+	var bad fieldErrors
+	p.DecisionNo = strings.TrimSpace(s.DecisionNo)
+	p.DecisionDate = bad.optionalDate("field.person.decision_date", f.DecisionDate)
+	p.TermFrom = bad.optionalDate("field.person.term_from", f.TermFrom)
+	p.TermTo = bad.optionalDate("field.person.term_to", f.TermTo)
+	p.Support = s.Support
+	f.store(&p, bad)
 }
 
 // ─── Shared by the visits, villages, models and reports screens ────────
@@ -1106,6 +1210,15 @@ func (b *fieldErrors) date(labelID string, d *DateField) data.Date {
 		*b = append(*b, data.FieldError{Field: labelID, Msg: data.MsgInvalid})
 	}
 	return v
+}
+
+// optionalDate reads the date of the field labelled labelID, "" when
+// left empty.
+func (b *fieldErrors) optionalDate(labelID string, d *DateField) data.Date {
+	if strings.TrimSpace(d.Text) == "" {
+		return ""
+	}
+	return b.date(labelID, d)
 }
 
 // count reads a whole non-negative number such as "1.250" for the field

@@ -297,3 +297,77 @@ func TestRowsShowThePhone(t *testing.T) {
 		t.Errorf("household row %q · %q lacks the phone or the members", line.Title, line.Sub)
 	}
 }
+
+// TestPrestigiousPersonRecognitionAndSupport: a người có uy tín's form
+// asks for the recognition decision and its term, and records the
+// support given; the register on the Báo cáo page prints them.
+func TestPrestigiousPersonRecognitionAndSupport(t *testing.T) {
+	sh := fieldShell(t)
+	addVillage(t, sh, "Làng Kon Klốc")
+	s := sh.Current().(*VillagesScreen)
+	d := s.Detail
+	d.Tabs.SelectIndex(1)
+	test.Tap(d.AddPerson)
+	sh.wait()
+	pf := d.PersonForm
+	test.Type(pf.Name, "A Thoong")
+	if shownIn(pf.Form.Box, pf.DecisionNo) {
+		t.Error("the decision is asked before the role is a người có uy tín")
+	}
+	pf.Role.SetSelected(sh.EnumText("role", string(data.RolePrestige)))
+	if !shownIn(pf.Form.Box, pf.DecisionNo) || !shownIn(pf.Form.Box, pf.AddSupport) {
+		t.Fatal("a người có uy tín's form does not ask for the decision and the support")
+	}
+	test.Type(pf.DecisionNo, "15/QĐ-UBND")
+	test.Type(pf.DecisionDate.Entry, "10/02/2023")
+	test.Type(pf.TermFrom.Entry, "01/01/2023")
+	test.Type(pf.TermTo.Entry, "31/12/2027")
+	pf.SupportDate.SetText("")
+	test.Type(pf.SupportDate.Entry, "20/01/2026")
+	test.Type(pf.SupportWhat, "Thăm hỏi, tặng quà Tết")
+	test.Type(pf.SupportValue, "500.000")
+	test.Tap(pf.AddSupport)
+	if !strings.Contains(allTexts(pf.Support), "20/01/2026 · Thăm hỏi, tặng quà Tết · 500.000 đ") {
+		t.Errorf("the support listed: %q", allTexts(pf.Support))
+	}
+	test.Tap(pf.Form.Save)
+	sh.wait()
+	rows := d.Persons.Rows()
+	if len(rows) != 1 {
+		t.Fatalf("persons %v", rows)
+	}
+	var p data.Person
+	if err := sh.Store().Load(rows[0].ID, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.DecisionNo != "15/QĐ-UBND" || p.DecisionDate != "2023-02-10" || p.TermTo != "2027-12-31" || len(p.Support) != 1 ||
+		p.Support[0].ValueVND != 500000 || p.Support[0].Date != "2026-01-20" {
+		t.Fatalf("stored %+v", p)
+	}
+	// The register, from the Báo cáo page.
+	dir, names := fakeSaveDialog(t)
+	r := showScreen[*ReportsScreen](t, sh, "reports")
+	var x *ReportExport
+	for _, o := range r.Actions.Objects {
+		if e, ok := o.(*ReportExport); ok {
+			x = e
+		}
+	}
+	x.Kind.SetSelected(sh.T("reportexport.kind.prestige"))
+	r.From.SetText("")
+	test.Type(r.From.Entry, "01/01/2026")
+	r.To.SetText("")
+	test.Type(r.To.Entry, "31/03/2026")
+	sh.wait()
+	test.Tap(x.SavePDF)
+	progressSeen(t, sh, x)
+	if len(*names) != 1 || !strings.HasPrefix((*names)[0], "so-nguoi-co-uy-tin-xa-dak-long-") {
+		t.Fatalf("suggested %v", *names)
+	}
+	text := strings.Join(strings.Fields(pdfTextOf(t, filepath.Join(dir, (*names)[0]))), " ")
+	for _, want := range []string{"SỔ THEO DÕI NGƯỜI CÓ UY TÍN", "A Thoong", "Số 15/QĐ-UBND ngày", "Thăm hỏi, tặng quà Tết", "500.000"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the register lacks %q", want)
+		}
+	}
+}
