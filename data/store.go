@@ -471,6 +471,8 @@ const (
 	AuditMerge         = "merge"
 	AuditViewDenouncer = "view_denouncer"
 	AuditSensitive     = "include_sensitive"
+	// AuditBreach is a personal-data breach logged or updated (privacy.go).
+	AuditBreach = "breach"
 )
 
 func auditKey(record string, seq uint64) []byte {

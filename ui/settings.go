@@ -48,6 +48,9 @@ type Settings struct {
 	Reminders *widget.Check
 	// Issuer are the profile's fields that head and sign reports.
 	Issuer *IssuerFields
+	// Privacy is the "Dữ liệu cá nhân" part: the processing record and
+	// the breach log.
+	Privacy *PrivacyPanel
 
 	content *container.Scroll
 }
@@ -83,6 +86,7 @@ func newSettings(sh *Shell) *Settings {
 	s.Demo = newDemoPanel(sh)
 	s.Reminders = widget.NewCheck(sh.T("settings.reminders_on"), sh.SetReminders)
 	s.Reminders.Checked = sh.RemindersOn()
+	s.Privacy = newPrivacyPanel(sh)
 
 	s.content = formScroll(container.NewPadded(container.NewVBox(
 		heading(sh.T("screen.settings")),
@@ -94,6 +98,7 @@ func newSettings(sh *Shell) *Settings {
 		settingsSection(sh.T("settings.deadlines"), s.Deadlines.Content),
 		settingsSection(sh.T("settings.reminders"), s.Reminders),
 		settingsSection(sh.T("settings.passphrase"), s.Pass.Content),
+		settingsSection(sh.T("privacy.title"), s.Privacy.Content),
 		settingsSection(sh.T("settings.store"), container.NewVBox(s.StoreDir, s.StoreSize)),
 		settingsSection(sh.T("backup.title"), s.Backup.Content),
 		settingsSection(sh.T("demo.title"), s.Demo.Content),
@@ -137,6 +142,7 @@ func (s *Settings) Refresh() {
 	s.Backup.Refresh()
 	s.Deadlines.Refresh()
 	s.Demo.Refresh()
+	s.Privacy.Refresh()
 	s.relayout()
 	var size int64
 	s.sh.Go(func() error { size = st.Size(); return nil }, func(error) {

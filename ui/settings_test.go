@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
@@ -324,5 +325,49 @@ func TestSettingsSetFirstPassphrase(t *testing.T) {
 	}
 	if _, err := data.Open(dir, data.Options{}); !errors.Is(err, data.ErrWrongPassphrase) {
 		t.Errorf("open without a passphrase: %v", err)
+	}
+}
+
+// TestPrivacyRecordAndBreachLog: Settings shows the record of processing
+// (the denouncer's identity going nowhere) and logs a breach with its
+// 72-hour notice, in red until it is notified.
+func TestPrivacyRecordAndBreachLog(t *testing.T) {
+	sh := newTestShell(t, "")
+	firstRun(t, sh, "Nguyễn Văn An")
+	s := settings(t, sh)
+	shown := allTexts(s.Privacy.Content)
+	for _, want := range []string{"Danh tính người tố cáo · dữ liệu nhạy cảm", "Không đi đâu: không đồng bộ", "Chưa có sự cố nào."} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the personal-data part lacks %q:\n%s", want, shown)
+		}
+	}
+	test.Tap(s.Privacy.Add)
+	f := s.Privacy.Form
+	if f == nil || !f.Form.Save.Disabled() {
+		t.Fatal("the breach form should open, with Save waiting for what happened")
+	}
+	test.Type(f.What, "Mất máy tính xách tay có sổ tay khi đi cơ sở")
+	test.Type(f.People, "120")
+	test.Tap(f.Form.Save)
+	sh.wait()
+	log, err := sh.Store().Breaches()
+	if err != nil || len(log) != 1 || log[0].People != 120 {
+		t.Fatalf("log %+v (%v)", log, err)
+	}
+	line := allTexts(s.Privacy.Breaches)
+	if !strings.Contains(line, "Mất máy tính xách tay") || !strings.Contains(line, "Chưa thông báo: hạn") {
+		t.Errorf("the log shows %q", line)
+	}
+	// Notified: the line says when.
+	p := s.Privacy
+	p.Form = p.openForm(log[0])
+	f = p.Form
+	f.NotifiedDay.SetDate(data.DateOf(time.Now().In(data.Vietnam)))
+	f.NotifiedTime.SetText(time.Now().In(data.Vietnam).Add(time.Minute).Format("15:04"))
+	test.Type(f.To, "A05")
+	test.Tap(f.Form.Save)
+	sh.wait()
+	if line := allTexts(s.Privacy.Breaches); !strings.Contains(line, "Đã thông báo lúc") {
+		t.Errorf("after the notice the log shows %q", line)
 	}
 }
