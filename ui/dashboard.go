@@ -78,6 +78,8 @@ type dashData struct {
 	drafts   []data.DraftInfo
 	// empty: no village, concern or visit yet (the first day).
 	empty bool
+	// breaches are the personal-data breaches not notified yet.
+	breaches int
 	// The month's visits, meetings and concerns received, counted from
 	// the index as data.Stats counts them.
 	visits, meetings, received int
@@ -289,6 +291,13 @@ func loadDashboard(st *data.Store, today data.Date) dashData {
 	got.actions = st.Actions("", WeekEnd(today))
 	got.pending = st.Pending()
 	got.drafts, _ = st.Drafts()
+	if log, err := st.Breaches(); err == nil {
+		for _, b := range log {
+			if b.Notified.IsZero() {
+				got.breaches++
+			}
+		}
+	}
 	got.empty = len(got.villages) == 0 && st.Count(data.Filter{Kind: data.KindConcern}) == 0 && st.Count(data.Filter{Kind: data.KindVisit}) == 0
 	return got
 }

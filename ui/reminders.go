@@ -85,10 +85,14 @@ func reminderNotice(sh *Shell, got dashData) *fyne.Notification {
 			actions++
 		}
 	}
-	if overdue+soon+actions == 0 {
+	if overdue+soon+actions+got.breaches == 0 {
 		return nil
 	}
 	var parts []string
+	if got.breaches > 0 {
+		// First: the 72-hour notice of a breach runs in hours, not days.
+		parts = append(parts, sh.T("remind.breaches", "Count", got.breaches))
+	}
 	if overdue > 0 {
 		parts = append(parts, sh.T("remind.overdue", "Count", overdue))
 	}

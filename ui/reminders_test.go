@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -372,5 +373,21 @@ func TestSearchResultsSayWhyTheyMatched(t *testing.T) {
 	s.updateItem(row, it)
 	if strings.Contains(it.Meta.Text, "khớp") {
 		t.Errorf("a match in the title is explained anyway: %q", it.Meta.Text)
+	}
+}
+
+// TestReminderNamesAnUnnotifiedBreach: a personal-data breach not yet
+// notified comes first in the reminder, even with nothing else due.
+func TestReminderNamesAnUnnotifiedBreach(t *testing.T) {
+	sh := fieldShell(t)
+	if err := sh.Store().SaveBreach(data.Breach{Discovered: time.Now(), What: "Mất máy"}); err != nil {
+		t.Fatal(err)
+	}
+	d := dashboard(t, sh)
+	d.Refresh()
+	sh.wait()
+	n := reminderNotice(sh, d.data)
+	if n == nil || !strings.HasPrefix(n.Content, "1 sự cố lộ, mất dữ liệu cá nhân chưa thông báo (hạn 72 giờ") {
+		t.Fatalf("reminder %v", n)
 	}
 }
