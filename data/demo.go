@@ -58,7 +58,8 @@ const (
 	demoHouseholds = 1500
 	demoPersons    = 5 // per village
 	demoConcerns   = 400
-	demoMeetings   = 120
+	demoMeetings   = 120 // of which demoReceptions reception sessions
+	demoReceptions = 6
 	demoVisits     = 200
 	demoModels     = 30
 	demoDays       = 365 // dates fall in the 12 months before today
@@ -685,11 +686,11 @@ func (g *demoGen) block(vs []*demoVillage) []Object {
 	pickVillage := func() *demoVillage { return vs[g.weighted(weights...)] }
 
 	g.meetings, g.mvillage = g.meetings[:0], g.mvillage[:0]
-	for i := 0; i < demoMeetings; i++ {
+	for i := 0; i < demoMeetings-demoReceptions; i++ {
 		dv := pickVillage()
-		kind := MeetingKinds[i%len(MeetingKinds)]
-		if i >= len(MeetingKinds) {
-			kind = MeetingKinds[g.weighted(30, 40, 18, 12)]
+		kind := MeetingKindsCounted[i%len(MeetingKindsCounted)]
+		if i >= len(MeetingKindsCounted) {
+			kind = MeetingKindsCounted[g.weighted(30, 40, 18, 12)]
 		}
 		m := g.meeting(dv, kind)
 		g.meetings, g.mvillage = append(g.meetings, m), append(g.mvillage, dv)
@@ -705,12 +706,19 @@ func (g *demoGen) block(vs []*demoVillage) []Object {
 		g.visits, g.vvillage = append(g.visits, v), append(g.vvillage, dv)
 		objs = append(objs, v)
 	}
+	var concerns []*Concern
 	for i := 0; i < demoConcerns; i++ {
 		kind := ConcernKinds[i%len(ConcernKinds)]
 		if i >= len(ConcernKinds) {
 			kind = ConcernKinds[g.weighted(35, 30, 15, 7, 13)]
 		}
-		objs = append(objs, g.concern(kind, pickVillage))
+		concerns = append(concerns, g.concern(kind, pickVillage))
+	}
+	for _, m := range g.receptions(vs, concerns) {
+		objs = append(objs, m)
+	}
+	for _, c := range concerns {
+		objs = append(objs, c)
 	}
 	for i := 0; i < demoModels; i++ {
 		field := ModelFields[i%len(ModelFields)]
@@ -963,13 +971,60 @@ func (g *demoGen) meeting(dv *demoVillage, kind MeetingKind) *Meeting {
 	return m
 }
 
+// demoReceived are citizens answered at a reception session without a
+// concern of their own: what they asked, and how they were answered.
+var demoReceived = [][2]string{
+	{"Hỏi thủ tục cấp giấy chứng nhận quyền sử dụng đất lần đầu.", "Hướng dẫn hồ sơ, nộp tại bộ phận một cửa xã."},
+	{"Hỏi chế độ hỗ trợ nhà ở cho hộ nghèo.", "Giải thích tiêu chí, hẹn cán bộ đến khảo sát."},
+	{"Đề nghị trích lục hồ sơ hộ tịch.", "Hướng dẫn nộp yêu cầu trên Cổng dịch vụ công."},
+	{"Hỏi về tiền hỗ trợ trồng rừng năm nay.", "Trả lời: đang chờ tỉnh phân bổ kinh phí, sẽ thông báo tại thôn."},
+}
+
+// receptions returns the commune's reception sessions for a block: one
+// at the commune office on each of the first days a concern was received
+// by tiếp công dân (demoReceptions of them), with the chairman receiving, the
+// concerns of that day linked to it, and one or two citizens answered
+// without a concern.
+func (g *demoGen) receptions(vs []*demoVillage, concerns []*Concern) []*Meeting {
+	byDay := map[Date]*Meeting{}
+	var out []*Meeting
+	for _, c := range concerns {
+		if c.Channel != ChannelReception || c.MeetingID != "" {
+			continue
+		}
+		m := byDay[c.Received]
+		if m == nil {
+			if len(out) == demoReceptions {
+				continue
+			}
+			m = &Meeting{MeetingKind: MeetingReception, Date: c.Received, Chair: g.chairman, Language: "Tiếng Việt"}
+			m.ID = NewDemoID()
+			m.Attendees = []Attendee{{ID: NewID(), Name: g.cadre(1)}}
+			for i := 0; i < 1+len(out)%2; i++ {
+				dv := vs[(len(out)+i)%len(vs)]
+				if len(dv.hh) == 0 {
+					continue
+				}
+				h := dv.hh[(len(out)*7+i)%len(dv.hh)]
+				x := demoReceived[(len(out)+i)%len(demoReceived)]
+				m.Received = append(m.Received, ReceivedCitizen{ID: NewID(), Name: h.Head, Address: dv.v.Name, Content: x[0], Guidance: x[1]})
+			}
+			m.HeadCount = len(m.Attendees)
+			byDay[c.Received] = m
+			out = append(out, m)
+		}
+		c.MeetingID = m.ID
+	}
+	return out
+}
+
 func indexOfMeetingKind(k MeetingKind) int {
-	for i, x := range MeetingKinds {
+	for i, x := range MeetingKindsCounted {
 		if x == k {
 			return i
 		}
 	}
-	return len(MeetingKinds) - 1
+	return len(MeetingKindsCounted) - 1
 }
 
 // agendaCategories returns 2–4 categories for an assembly, always with a

@@ -150,6 +150,12 @@ func rowOf(rec *Record, obj Object) *Row {
 	case *Meeting:
 		r.Title, r.Village, r.Date, r.Sub = o.Chair, o.Village, o.Date, string(o.MeetingKind)
 		r.N = o.HeadCount
+		if o.MeetingKind == MeetingReception {
+			r.N = len(o.Received) // the people answered without a concern
+		}
+		for _, x := range o.Received {
+			text = append(text, x.Name, x.Address, clip(x.Content, foldContentLimit))
+		}
 		text = append(text, o.Chair, o.Language, strings.Join(o.Topics, " "), clip(o.Notes, foldContentLimit))
 		for _, a := range o.Attendees {
 			text = append(text, a.Name)

@@ -70,8 +70,13 @@ type Stats struct {
 	ByStatus   map[ConcernStatus]int // concerns received in the period, by status at AsOf
 	ByTopic    map[string]int
 	Mass       int // "đông người" concerns received in the period
-	Receptions int // citizen-reception sessions (days with a concern by tiếp công dân)
-	Received   int // people received at those sessions
+	// Receptions counts citizen-reception sessions: those recorded
+	// (MeetingReception), and each other day with a concern received by
+	// tiếp công dân. Received counts the people received: a concern's
+	// people when it came by tiếp công dân, and each citizen a session
+	// answered without a concern.
+	Receptions int
+	Received   int
 
 	Meetings        int
 	MeetingsByKind  map[MeetingKind]int

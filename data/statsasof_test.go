@@ -122,8 +122,16 @@ func randomStore(t *testing.T, s *Store, r *rand.Rand, today Date) []string {
 	}
 	for i := 0; i < 60; i++ {
 		m := &Meeting{MeetingKind: MeetingKinds[r.IntN(len(MeetingKinds))], Date: day(), Village: villages[r.IntN(len(villages))], Chair: "A Blúi"}
-		if m.MeetingKind == MeetingAssembly {
+		switch m.MeetingKind {
+		case MeetingAssembly:
 			m.HouseholdsTotal, m.HouseholdsPresent = 100, 50+r.IntN(50)
+		case MeetingReception:
+			for j := r.IntN(3); j > 0; j-- {
+				m.Received = append(m.Received, ReceivedCitizen{ID: NewID(), Name: "Y Blim", Content: "Hỏi thủ tục"})
+			}
+			if r.IntN(2) == 0 {
+				m.Village = "" // at the commune's office
+			}
 		}
 		mustSave(t, s, m)
 	}

@@ -124,7 +124,9 @@ type statsAcc struct {
 	st            *Stats
 	from, to      Date
 	months        map[string]*MonthCounts
-	receptionDays map[Date]bool
+	receptionDays map[Date]bool // days of concerns received by tiếp công dân
+	sessionDays   map[Date]bool // days of reception sessions recorded
+	sessions      int
 }
 
 func newStatsAcc(village string, from, to, today Date) *statsAcc {
@@ -132,7 +134,7 @@ func newStatsAcc(village string, from, to, today Date) *statsAcc {
 	if asOf == "" || asOf > today {
 		asOf = today
 	}
-	a := &statsAcc{from: from, to: to, months: map[string]*MonthCounts{}, receptionDays: map[Date]bool{}}
+	a := &statsAcc{from: from, to: to, months: map[string]*MonthCounts{}, receptionDays: map[Date]bool{}, sessionDays: map[Date]bool{}}
 	a.st = &Stats{Village: village, From: from, To: to, AsOf: asOf,
 		ByKind: map[ConcernKind]KindCounts{}, ByStatus: map[ConcernStatus]int{}, ByTopic: map[string]int{},
 		MeetingsByKind: map[MeetingKind]int{}, Cung: map[string]int{}, Bam: map[string]int{},
@@ -283,6 +285,8 @@ func (s *Store) IndexStats(village string, from, to, today Date) *Stats {
 		switch {
 		case r.Kind == KindConcern:
 			a.addConcern(r)
+		case r.Kind == KindMeeting && a.wants(r) && MeetingKind(r.Sub) == MeetingReception:
+			a.session(r.Date, r.N)
 		case r.Kind == KindMeeting && a.wants(r):
 			a.st.Meetings++
 			a.st.MeetingsByKind[MeetingKind(r.Sub)]++
@@ -301,8 +305,12 @@ func (a *statsAcc) add(r *Row, obj Object) {
 	switch o := obj.(type) {
 	case *Meeting:
 		m := o
-		st.Meetings++
-		st.MeetingsByKind[m.MeetingKind]++
+		if m.MeetingKind == MeetingReception {
+			a.session(m.Date, len(m.Received))
+		} else {
+			st.Meetings++
+			st.MeetingsByKind[m.MeetingKind]++
+		}
 		if m.MeetingKind == MeetingAssembly {
 			st.AssemblyTotal += m.HouseholdsTotal
 			st.AssemblyPresent += m.HouseholdsPresent
@@ -362,6 +370,15 @@ func (a *statsAcc) add(r *Row, obj Object) {
 	}
 }
 
+// session counts a citizen-reception session held on day with answered
+// people received without a concern (those with one count by their
+// concern's people).
+func (a *statsAcc) session(day Date, answered int) {
+	a.sessions++
+	a.sessionDays[day] = true
+	a.st.Received += answered
+}
+
 func (a *statsAcc) finish() *Stats {
 	st := a.st
 	for _, k := range st.ByKind {
@@ -378,7 +395,14 @@ func (a *statsAcc) finish() *Stats {
 		st.Concerns.Open += k.Open
 		st.Concerns.Overdue += k.Overdue
 	}
-	st.Receptions = len(a.receptionDays)
+	// Reception sessions: those recorded, and each other day a concern
+	// was received by tiếp công dân (records kept before sessions were).
+	st.Receptions = a.sessions
+	for d := range a.receptionDays {
+		if !a.sessionDays[d] {
+			st.Receptions++
+		}
+	}
 	for _, m := range a.months {
 		st.Monthly = append(st.Monthly, *m)
 	}

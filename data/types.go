@@ -346,11 +346,22 @@ const (
 	MeetingElders   MeetingKind = "gap_go_uy_tin"
 	MeetingAssembly MeetingKind = "hoi_nghi_thon"
 	MeetingDialogue MeetingKind = "doi_thoai"
-	MeetingOther    MeetingKind = "khac"
+	// MeetingReception is a citizen-reception session (buổi tiếp công
+	// dân, Luật Tiếp công dân 2013: the commune chairman receives
+	// citizens at least one day a month, Đ.15; each session is entered in
+	// the sổ tiếp công dân, Thông tư 04/2021/TT-TTCP). It counts as a
+	// reception session, not as a meeting.
+	MeetingReception MeetingKind = "tiep_cong_dan"
+	MeetingOther     MeetingKind = "khac"
 )
 
 // MeetingKinds lists the kinds in display order.
-var MeetingKinds = []MeetingKind{MeetingElders, MeetingAssembly, MeetingDialogue, MeetingOther}
+var MeetingKinds = []MeetingKind{MeetingElders, MeetingAssembly, MeetingDialogue, MeetingReception, MeetingOther}
+
+// MeetingKindsCounted lists the kinds counted as meetings (Stats.Meetings
+// and MeetingsByKind): every kind but the reception session, which counts
+// in Stats.Receptions.
+var MeetingKindsCounted = []MeetingKind{MeetingElders, MeetingAssembly, MeetingDialogue, MeetingOther}
 
 // Agenda categories under the Law on Grassroots Democracy 2022.
 const (
@@ -399,6 +410,25 @@ type AgendaItem struct {
 	Dissent      string `json:"dissent,omitempty"`
 }
 
+// FieldReceived is the label id of a reception session's list of the
+// citizens received without a concern of their own.
+const FieldReceived = "meetings.field.received"
+
+// ReceivedCitizen is a citizen received at a reception session who was
+// answered or guided there, without a concern recorded for it (a
+// concern raised at the session links to the session instead, and a tố
+// cáo is always recorded as a concern, whose denouncer stays on this
+// laptop: Luật Tố cáo 2018, Điều 47).
+type ReceivedCitizen struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Address string `json:"address,omitempty"`
+	// Content is what the citizen brought; Guidance how it was answered
+	// (hướng dẫn, giải thích, trả lời).
+	Content  string `json:"content"`
+	Guidance string `json:"guidance,omitempty"`
+}
+
 // Action is an action agreed at a meeting.
 type Action struct {
 	ID    string `json:"id"`
@@ -437,6 +467,9 @@ type Meeting struct {
 	Agenda      []AgendaItem `json:"agenda,omitempty"`
 	Actions     []Action     `json:"actions,omitempty"`
 	Signatories []string     `json:"signatories,omitempty"`
+	// Received lists a reception session's citizens answered without a
+	// concern (MeetingReception only).
+	Received []ReceivedCitizen `json:"received,omitempty"`
 	// Forwarded is when a hội nghị thôn's minutes went to the commune;
 	// Recognised when the commune People's Committee recognised what the
 	// assembly decided (Luật Thực hiện dân chủ ở cơ sở 2022).

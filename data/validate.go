@@ -199,7 +199,11 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 	case *Meeting:
 		c.oneOf("field.meeting.kind", string(o.MeetingKind), strs(MeetingKinds))
 		c.date("field.meeting.date", o.Date, true)
-		c.village("field.meeting.village", o.Village, knownVillage)
+		if o.MeetingKind == MeetingReception {
+			c.reception(o, knownVillage)
+		} else {
+			c.village("field.meeting.village", o.Village, knownVillage)
+		}
 		c.nonNegative("field.meeting.head_count", o.HeadCount)
 		if o.VoteForm != "" {
 			c.oneOf("field.meeting.vote_form", o.VoteForm, VoteForms)
@@ -260,6 +264,24 @@ func Validate(obj Object, knownVillage func(id string) bool) error {
 		return nil
 	}
 	return &ValidationError{Kind: obj.Kind(), Fields: c.errs}
+}
+
+// reception checks a citizen-reception session: it names who received
+// (the chairman or the person he charged, Luật Tiếp công dân 2013, Đ.15)
+// and may be held in a village or at the commune's office (no village);
+// each citizen received without a concern has a name and what they
+// brought.
+func (c *checker) reception(o *Meeting, known func(string) bool) {
+	c.required("meetings.field.receiver", strings.TrimSpace(o.Chair))
+	if o.Village != "" && known != nil && !known(o.Village) {
+		c.add("field.meeting.village", MsgUnknownVillage, "")
+	}
+	for _, r := range o.Received {
+		if strings.TrimSpace(r.Name) == "" || strings.TrimSpace(r.Content) == "" {
+			c.add(FieldReceived, MsgRequired, "")
+			break
+		}
+	}
 }
 
 // concernDeadline checks a concern's deadline fields. A tố cáo's

@@ -195,7 +195,7 @@ func dateSpan(from, to data.Date) string {
 // meetingFigures are the meeting indicators, shared by PDF and XLSX.
 func meetingFigures(l i18n.Lang, st *data.Stats) []figure {
 	fs := []figure{{tr(l, "ind.meetings"), st.Meetings}}
-	for _, k := range data.MeetingKinds {
+	for _, k := range data.MeetingKindsCounted {
 		fs = append(fs, figure{enum(l, "meeting_kind", string(k)), st.MeetingsByKind[k]})
 	}
 	return append(fs,

@@ -325,7 +325,7 @@ func (r *ReportsScreen) show(st *data.Stats, list *data.Checklist) {
 
 	// Meetings, and field visits with the "cùng"/"bám" practised.
 	figs := []fig{{key: "meetings", label: "reports.meetings_total", n: st.Meetings}}
-	for _, k := range data.MeetingKinds {
+	for _, k := range data.MeetingKindsCounted {
 		figs = append(figs, fig{key: "meetings." + string(k), label: "enum.meeting_kind." + string(k), n: st.MeetingsByKind[k]})
 	}
 	figs = append(figs,

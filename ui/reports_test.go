@@ -35,7 +35,7 @@ func expectedFigures(st *data.Stats, list *data.Checklist) map[string]string {
 		counts(string(k), st.ByKind[k])
 	}
 	counts("total", st.Concerns)
-	for _, k := range data.MeetingKinds {
+	for _, k := range data.MeetingKindsCounted {
 		want["meetings."+string(k)] = n(st.MeetingsByKind[k])
 	}
 	for _, it := range list.Cung {
