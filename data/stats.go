@@ -65,11 +65,11 @@ type Stats struct {
 	// AsOf is the day open and overdue are judged on: To, or today if earlier.
 	AsOf Date
 
-	Concerns   KindCounts
-	ByKind     map[ConcernKind]KindCounts
-	ByStatus   map[ConcernStatus]int // concerns received in the period, by status at AsOf
-	ByTopic    map[string]int
-	Mass       int // "đông người" concerns received in the period
+	Concerns KindCounts
+	ByKind   map[ConcernKind]KindCounts
+	ByStatus map[ConcernStatus]int // concerns received in the period, by status at AsOf
+	ByTopic  map[string]int
+	Mass     int // "đông người" concerns received in the period
 	// Receptions counts citizen-reception sessions: those recorded
 	// (MeetingReception), and each other day with a concern received by
 	// tiếp công dân. Received counts the people received: a concern's
